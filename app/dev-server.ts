@@ -17,7 +17,12 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-const cliTypes: Record<string, string> = { BOOL: 'Bool', KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' };
+const cliTypes: Record<string, string> = {
+  BOOL: 'Bool',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DATETIME: 'Datetime',
+};
 
 /**
  * The embedded Temporal: the CLI's dev server with the Web UI, state in a SQLite file under .data/
@@ -28,7 +33,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port)];
   args.push('--ui-port', String(opts.uiPort), '--db-filename', opts.dbFile, '--namespace', opts.namespace);
   args.push('--log-level', 'error');
-  for (const key of customSearchAttributes) args.push('--search-attribute', `${key.name}=${cliTypes[key.type]}`);
+  for (const key of customSearchAttributes)
+    args.push('--search-attribute', `${key.name}=${cliTypes[key.type]}`);
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const address = `127.0.0.1:${opts.port}`;
   await waitUntilReachable(address, child);
@@ -36,9 +42,24 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 }
 
 async function waitUntilReachable(address: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  try {
+    await waitForTemporal(address, () => {
+      if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    });
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
+}
+
+/**
+ * Polls until a Temporal frontend answers (a server in docker-compose may still be creating its schema).
+ * `check` runs before each attempt and may throw to give up early.
+ */
+export async function waitForTemporal(address: string, check: () => void = () => {}, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    check();
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1_000 });
       await conn.workflowService.getSystemInfo({});
@@ -48,8 +69,7 @@ async function waitUntilReachable(address: string, child: ChildProcess): Promise
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  child.kill('SIGTERM');
-  throw new Error(`temporal dev server did not answer on ${address} within 60 s`);
+  throw new Error(`Temporal did not answer on ${address} within ${timeoutMs / 1000} s`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

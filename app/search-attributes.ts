@@ -5,7 +5,10 @@ import { customSearchAttributes } from '../workflows/search-attributes';
 // @temporalio/proto is CommonJS: take the namespace off the default export.
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 
-const indexedType: Record<(typeof customSearchAttributes)[number]['type'], proto.temporal.api.enums.v1.IndexedValueType> = {
+const indexedType: Record<
+  (typeof customSearchAttributes)[number]['type'],
+  proto.temporal.api.enums.v1.IndexedValueType
+> = {
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
 };

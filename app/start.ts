@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { createApi } from '../api/app';
 import { createDatabase } from '../db';
 import { loadConfig } from './config';
-import { type DevServer, startDevServer } from './dev-server';
+import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
 import { createWorker } from './worker';
 
@@ -30,9 +30,14 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
     });
     address = devServer.address;
+  } else {
+    log(`waiting for Temporal at ${address}`);
+    await waitForTemporal(address);
   }
 
-  const database = createDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: config.PGLITE_DIR });
+  const database = createDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: config.PGLITE_DIR },
+  );
   await database.migrate();
   log(`database ready (${database.kind}), migrations applied`);
 
@@ -51,7 +56,8 @@ async function main(): Promise<void> {
   const workerRun = worker.run();
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
 
-  if (config.API_KEYS.length === 0) log('no API_KEYS configured: every /v1 route answers 401 (see .env.example)');
+  if (config.API_KEYS.length === 0)
+    log('no API_KEYS configured: every /v1 route answers 401 (see .env.example)');
   const api = createApi({
     temporal: client,
     namespace: config.TEMPORAL_NAMESPACE,

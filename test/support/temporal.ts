@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { addSearchAttributes } from '../../app/search-attributes';
 import { temporalCliPath, temporalTestServerPath } from '../../app/temporal-binaries';
 import { customSearchAttributes } from '../../workflows/search-attributes';
@@ -17,8 +18,22 @@ import { customSearchAttributes } from '../../workflows/search-attributes';
 
 export type TemporalTestEnv = TestWorkflowEnvironment;
 
+let runtimeInstalled = false;
+
+/** Worker state chatter drowns test output; keep warnings and errors. Once per process. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier test file in this worker process: keep that one.
+  }
+}
+
 /** Time-skipping test server (Java SDK test server, native build), with our search attributes added. */
 export async function createTimeSkippingEnv(): Promise<TemporalTestEnv> {
+  quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
@@ -28,6 +43,7 @@ export async function createTimeSkippingEnv(): Promise<TemporalTestEnv> {
 
 /** Temporal CLI dev server (the real server, in memory), with our custom search attributes registered. */
 export function createDevServerEnv(): Promise<TemporalTestEnv> {
+  quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowsPath } from '../../app/worker';
 import type { TemporalTestEnv } from './temporal';
 
