@@ -21,7 +21,10 @@ export function createProjectionActivities({ db }: { db: Database }) {
     /** Upsert by workflow id: a retried activity writes the same row again, never a second one. */
     async recordAssignment(row: AssignmentProjection): Promise<void> {
       const values = { ...row, updatedAt: new Date() };
-      await db.insert(assignments).values(values).onConflictDoUpdate({ target: assignments.workflowId, set: values });
+      await db
+        .insert(assignments)
+        .values(values)
+        .onConflictDoUpdate({ target: assignments.workflowId, set: values });
     },
   };
 }

@@ -32,6 +32,9 @@ export function healthRoutes({ temporal, namespace, database }: HealthDeps) {
       }),
     ]);
     const ok = temporalCheck.ok && dbCheck.ok;
-    return c.json({ status: ok ? 'ok' : 'degraded', temporal: temporalCheck, database: dbCheck }, ok ? 200 : 503);
+    return c.json(
+      { status: ok ? 'ok' : 'degraded', temporal: temporalCheck, database: dbCheck },
+      ok ? 200 : 503,
+    );
   });
 }

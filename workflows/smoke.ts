@@ -1,4 +1,10 @@
-import { condition, defineQuery, defineSignal, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { WmoOverdue, WmoStatus } from './search-attributes';
 
 /*
@@ -27,16 +33,25 @@ export async function smokeWorkflow(input: SmokeInput): Promise<SmokeState> {
   setHandler(proceedSignal, (note) => {
     state.proceededWith = note;
   });
-  upsertSearchAttributes([{ key: WmoStatus, value: 'waiting' }, { key: WmoOverdue, value: false }]);
+  upsertSearchAttributes([
+    { key: WmoStatus, value: 'waiting' },
+    { key: WmoOverdue, value: false },
+  ]);
 
   const inTime = await condition(() => state.proceededWith !== undefined, input.waitDays * dayMs);
   if (!inTime) {
     // A missed deadline stays visible to operators until it is met.
     state.phase = 'overdue';
-    upsertSearchAttributes([{ key: WmoStatus, value: 'overdue' }, { key: WmoOverdue, value: true }]);
+    upsertSearchAttributes([
+      { key: WmoStatus, value: 'overdue' },
+      { key: WmoOverdue, value: true },
+    ]);
     await condition(() => state.proceededWith !== undefined);
   }
   state.phase = 'done';
-  upsertSearchAttributes([{ key: WmoStatus, value: 'done' }, { key: WmoOverdue, value: false }]);
+  upsertSearchAttributes([
+    { key: WmoStatus, value: 'done' },
+    { key: WmoOverdue, value: false },
+  ]);
   return state;
 }
