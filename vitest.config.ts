@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Test layers (see docs/testing.md): unit = pure modules, workflow = time-skipping test server,
 // integration = Temporal dev server + PostgreSQL + real activities + API.
 // In CI a JSON report is written too, so .ci/run can print the plain 'N passed, N failed' line.
-const reporters = process.env.CI ? ['default', ['json', { outputFile: '.data/test-report.json' }]] : ['default'];
+const reporters = process.env.CI
+  ? ['default', ['json', { outputFile: '.data/test-report.json' }]]
+  : ['default'];
 
 export default defineConfig({
   test: {
