@@ -49,8 +49,35 @@ function runAsOwner(cmd: string, args: string[]): void {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A run that was killed leaves its cluster behind; stop and remove those whose owner is gone. */
+function removeStaleClusters(bin: string): void {
+  const dataDir = join(repoRoot, '.data');
+  if (!existsSync(dataDir)) return;
+  for (const name of readdirSync(dataDir)) {
+    const pid = Number(/^pg-test-(\d+)$/.exec(name)?.[1]);
+    if (!pid || processAlive(pid)) continue;
+    const dir = join(dataDir, name);
+    try {
+      runAsOwner(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // Not running: nothing to stop.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function startCluster(): Promise<Cluster> {
   const bin = findBinDir();
+  removeStaleClusters(bin);
   const dir = join(repoRoot, '.data', `pg-test-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
