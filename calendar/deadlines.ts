@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { HolidayRules } from './holidays';
+import { addDays, type IsoDate, isoDate } from './iso-date';
+import type { DeadlineAction, DeadlineRule, LifecycleEventType, Party, ProtocolProfile } from './profile';
+import { lifecycleEventType } from './profile';
+import { addWorkingDays } from './working-days';
+
+/*
+ * What a lifecycle event does to the open deadlines, under a profile. Pure: the workflow keeps the
+ * list of open deadlines, calls deadlinesFor for each event, drops the ones the event closes, adds
+ * the ones it opens and sets a timer at endOfAmsterdamDay(due) for each.
+ */
+
+export const lifecycleEvent = z.object({
+  type: lifecycleEventType,
+  /** The day it happened (receipt date, start/end date of care, last day of the period, …). */
+  date: isoDate,
+  /** Dagtekening of the 315/317 being answered; needed by rules counted from it (OP274/OP346). */
+  aanvraagDagtekening: isoDate.optional(),
+});
+export type LifecycleEvent = z.infer<typeof lifecycleEvent>;
+
+export interface OpenedDeadline {
+  action: DeadlineAction;
+  owner: Party;
+  rule: string;
+  /** The day the term counts from (it does not count itself). */
+  from: IsoDate;
+  /** Last day to act; the deadline passes at the end of this day, Europe/Amsterdam. */
+  due: IsoDate;
+  closedBy: LifecycleEventType[];
+  description?: string;
+}
+
+export interface DeadlineEffects {
+  /** Deadlines this event opens, in profile order. */
+  opens: OpenedDeadline[];
+  /** Actions whose open deadlines this event satisfies (distinct, in profile order). */
+  closes: DeadlineAction[];
+}
+
+/**
+ * The due date of a rule counted from `from`: n working days under the profile's holiday rules (the
+ * day `from` does not count), or n calendar weeks (same weekday, n × 7 days later).
+ */
+export function dueDate(
+  from: IsoDate,
+  rule: Pick<DeadlineRule, 'workingDays' | 'weeks'>,
+  rules: HolidayRules,
+): IsoDate {
+  if (rule.workingDays !== undefined) return addWorkingDays(from, rule.workingDays, rules);
+  if (rule.weeks !== undefined) return addDays(from, 7 * rule.weeks);
+  throw new RangeError('deadline rule has neither workingDays nor weeks');
+}
+
+function countFrom(event: LifecycleEvent, rule: DeadlineRule): IsoDate {
+  if (rule.from === 'event') return event.date;
+  if (!event.aanvraagDagtekening) {
+    throw new RangeError(
+      `${rule.action} (${rule.rule}) counts from the aanvraag's dagtekening; '${event.type}' has none`,
+    );
+  }
+  return event.aanvraagDagtekening;
+}
+
+/** The deadlines `event` opens and the actions it closes under `profile`. */
+export function deadlinesFor(event: LifecycleEvent, profile: ProtocolProfile): DeadlineEffects {
+  const opens = profile.deadlines
+    .filter((rule) => rule.event === event.type)
+    .map((rule): OpenedDeadline => {
+      const from = countFrom(event, rule);
+      return {
+        action: rule.action,
+        owner: rule.owner,
+        rule: rule.rule,
+        from,
+        due: dueDate(from, rule, profile.workingDays),
+        closedBy: [...rule.closedBy],
+        ...(rule.description === undefined ? {} : { description: rule.description }),
+      };
+    });
+  const closes = [
+    ...new Set(
+      profile.deadlines.filter((rule) => rule.closedBy.includes(event.type)).map((rule) => rule.action),
+    ),
+  ];
+  return { opens, closes };
+}
+
+/** The profile's rule for an action, if it has one; the standard itself has none for the two below. */
+function ruleFor(profile: ProtocolProfile, action: DeadlineAction): DeadlineRule | undefined {
+  return profile.deadlines.find((rule) => rule.action === action);
+}
+
+/** Correction term after a 325 with rejections (contract only; undefined under plain iWmo 3.2). */
+export function correctionTerm(profile: ProtocolProfile): DeadlineRule | undefined {
+  return ruleFor(profile, 'verstuur-correctie');
+}
+
+/** Payment term after lines are awarded (contract/SAP only; undefined under plain iWmo 3.2). */
+export function paymentTerm(profile: ProtocolProfile): DeadlineRule | undefined {
+  return ruleFor(profile, 'betaling');
+}

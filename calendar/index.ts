@@ -1,0 +1,85 @@
+/*
+ * calendar/: pure time rules for iwmo-flow — dates, working days, Europe/Amsterdam day boundaries,
+ * billing periods and the deadlines of a protocol profile. No I/O and no clock: safe in workflows.
+ * See docs/calendar.md for the counting convention.
+ */
+
+export {
+  amsterdamDateOf,
+  amsterdamUtcOffsetMinutes,
+  endOfAmsterdamDay,
+  isAmsterdamSummerTime,
+  startOfAmsterdamDay,
+} from './amsterdam';
+export {
+  correctionTerm,
+  type DeadlineEffects,
+  deadlinesFor,
+  dueDate,
+  type LifecycleEvent,
+  lifecycleEvent,
+  type OpenedDeadline,
+  paymentTerm,
+} from './deadlines';
+export {
+  atwHolidayRules,
+  easterSunday,
+  type Holiday,
+  type HolidayName,
+  type HolidayRules,
+  holidayNames,
+  holidaysOf,
+  isHoliday,
+  koningsdag,
+} from './holidays';
+export {
+  addDays,
+  compareIsoDates,
+  daysBetween,
+  fromEpochDay,
+  type IsoDate,
+  isoDate,
+  isoWeekday,
+  makeIsoDate,
+  maxIsoDate,
+  minIsoDate,
+  parseIsoDate,
+  toEpochDay,
+} from './iso-date';
+export {
+  type BillingCalendar,
+  billingCalendar,
+  type IsoWeek,
+  isoWeekMonday,
+  isoWeekOf,
+  isoWeeksInYear,
+  nextPeriod,
+  nextPeriodEnd,
+  type Period,
+  periodByNumber,
+  periodOf,
+  periodsOfYear,
+  periodsOverlapping,
+} from './periods';
+export {
+  createProfileRegistry,
+  type DeadlineAction,
+  type DeadlineRule,
+  deadlineAction,
+  deadlineActionDescriptions,
+  deadlineRule,
+  type GemeenteProfiles,
+  gemeenteProfiles,
+  type LifecycleEventType,
+  lifecycleEventDescriptions,
+  lifecycleEventType,
+  type Party,
+  ProfileError,
+  type ProfileRegistry,
+  type ProtocolProfile,
+  parseGemeenteProfiles,
+  parseProfile,
+  party,
+  protocolProfile,
+} from './profile';
+export { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingDaysBetween } from './working-days';
