@@ -61,7 +61,8 @@ export function workingDaysBetween(
 ): number {
   const start = toEpochDay(from);
   const end = toEpochDay(to);
-  if (end < start) return -workingDaysBetween(to, from, rules);
+  // 0 - x, not -x: a reversed empty range must give 0, never -0.
+  if (end < start) return 0 - workingDaysBetween(to, from, rules);
   const isClosed = closedDayLookup(rules);
   let count = 0;
   for (let day = start + 1; day <= end; day += 1) if (!isClosed(day)) count += 1;

@@ -120,8 +120,16 @@ describe('working days (properties)', () => {
         const b = addDays(a, x);
         const c = addDays(b, y);
         expect(workingDaysBetween(a, b) + workingDaysBetween(b, c)).toBe(workingDaysBetween(a, c));
-        expect(workingDaysBetween(c, a)).toBe(-workingDaysBetween(a, c));
+        expect(workingDaysBetween(c, a)).toBe(0 - workingDaysBetween(a, c));
       }),
     );
+  });
+});
+
+describe('working days (edge cases found by the properties)', () => {
+  it('gives 0, not -0, for an empty range in either direction', () => {
+    expect(Object.is(workingDaysBetween('2026-11-28', '2026-11-29'), 0)).toBe(true);
+    expect(Object.is(workingDaysBetween('2026-11-29', '2026-11-28'), 0)).toBe(true);
+    expect(Object.is(workingDaysBetween('1990-01-01', '1990-01-01'), 0)).toBe(true);
   });
 });
