@@ -1,0 +1,6 @@
+// iwmo/: the iWmo 3.2 message standard, pure (no I/O, no clock); importable from workflows.
+export * from './catalogue';
+export { type Detected, detect } from './detect';
+export * from './identifiers';
+export { type DecodeError, type DecodeErrorKind, decodeErrorKinds, type Result } from './problems';
+export { defaultMaxBytes, type ParseOptions, parseXml, utf8Length } from './safe-parse';
