@@ -9,6 +9,7 @@ export const decodeErrorKinds = [
   'malformed-xml',
   'unknown-message',
   'unsupported-version',
+  'schema',
 ] as const;
 export type DecodeErrorKind = (typeof decodeErrorKinds)[number];
 

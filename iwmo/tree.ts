@@ -1,0 +1,27 @@
+import type { XmlNode } from './safe-parse';
+
+/*
+ * Namespace-free view of a parsed message. Inside one iWmo message every element's local name is
+ * unambiguous (message-schema elements and basisschema children never share a name at the same place),
+ * so once detect() has checked the root's namespace the prefixes carry no more information.
+ */
+
+export type Plain = string | Plain[] | { [name: string]: Plain };
+
+function localName(key: string): string {
+  const i = key.indexOf(':');
+  return i < 0 ? key : key.slice(i + 1);
+}
+
+export function stripNamespaces(node: unknown): Plain {
+  if (Array.isArray(node)) return node.map(stripNamespaces);
+  if (typeof node !== 'object' || node === null)
+    return node === undefined || node === null ? '' : String(node);
+  const out: { [name: string]: Plain } = {};
+  for (const [key, value] of Object.entries(node as XmlNode)) {
+    if (key.startsWith('@_') || key.startsWith('?')) continue;
+    if (key === '#text') return String(value);
+    out[localName(key)] = stripNamespaces(value);
+  }
+  return out;
+}
