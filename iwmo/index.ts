@@ -1,5 +1,6 @@
 // iwmo/: the iWmo 3.2 message standard, pure (no I/O, no clock); importable from workflows.
 export * from './catalogue';
+export * from './codelists';
 export { isValidDate } from './datatypes';
 export { type Detected, detect } from './detect';
 export { type DecodedHeader, decodeHeader, type HeenHeader, heenHeader } from './header';
