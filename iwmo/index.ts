@@ -1,10 +1,22 @@
 // iwmo/: the iWmo 3.2 message standard, pure (no I/O, no clock); importable from workflows.
 export * from './catalogue';
+export { type Decoded, type DecodeOptions, decode, type Encoded, type EncodeOptions, encode } from './codec';
 export * from './codelists';
-export { isValidDate } from './datatypes';
+export { isoDate, isoTime, isValidDate } from './datatypes';
+export * from './declaratie-antwoord';
 export { type Detected, detect } from './detect';
 export { type DecodedHeader, decodeHeader, type HeenHeader, heenHeader } from './header';
 export * from './identifiers';
-export { type DecodeError, type DecodeErrorKind, decodeErrorKinds, type Result } from './problems';
+export type { Layout, LayoutField } from './layout';
+export * from './messages';
+export {
+  type DecodeError,
+  type DecodeErrorKind,
+  decodeErrorKinds,
+  type Finding,
+  type Result,
+} from './problems';
+export * from './retour';
+export { checkRules, type RuleContext } from './rules';
 export { defaultMaxBytes, type ParseOptions, parseXml, utf8Length } from './safe-parse';
 export { type Plain, stripNamespaces } from './tree';

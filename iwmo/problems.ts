@@ -1,5 +1,7 @@
+import type { RetourCode } from './codelists';
+
 /*
- * Why a message could not be read. Every failure is one of these kinds, with the rule it broke, the
+ * Why a message could not be read, or what is wrong in it. Every problem names the rule it broke, the
  * XML path, the standard's Dutch text and a hint how to mend it — never the message's content (it may
  * hold a BSN or a name).
  */
@@ -13,12 +15,22 @@ export const decodeErrorKinds = [
 ] as const;
 export type DecodeErrorKind = (typeof decodeErrorKinds)[number];
 
-export interface DecodeError {
-  kind: DecodeErrorKind;
+/**
+ * One broken rule. `retourCode` is what the receiver answers in the retour: level 2 rules (CD/CS/RS and
+ * in-message TRs) give 0001 on the header; XSD problems (level 1) have none — the transport refuses them.
+ */
+export interface Finding {
   rule: string;
+  retourCode?: RetourCode;
   path: string;
   message: string;
   hint: string;
+}
+
+export interface DecodeError extends Finding {
+  kind: DecodeErrorKind;
+  /** For kind 'schema': every XSD-level problem found, the first of which is repeated above. */
+  findings?: Finding[];
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DecodeError };

@@ -18,7 +18,9 @@ export type XmlNode = Record<string, unknown>;
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
-  processEntities: false,
+  // Only the five predefined entities (and character references) can occur: a DTD is refused above.
+  processEntities: true,
+  htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,

@@ -1,0 +1,108 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import {
+  basisschemaNamespace,
+  type MessageInfo,
+  type MessageNumber,
+  type MessageType,
+  messageNamespace,
+  messages,
+} from './catalogue';
+import { detect } from './detect';
+import type { Layout } from './layout';
+import { type IwmoMessage, models } from './messages';
+import type { DecodeError, Finding, Result } from './problems';
+import { checkRules, type RuleContext } from './rules';
+import type { ParseOptions } from './safe-parse';
+import { normalise, schemaFindings } from './structure';
+import { type Plain, stripNamespaces } from './tree';
+
+/*
+ * decode: XML text → typed message + in-message rule findings. encode: typed message → XML, refused
+ * when the message breaks the XSD or (by default) an in-message rule, so a message that the receiver
+ * would reject with 0001 never leaves. Both walk the generated layout of the message.
+ */
+
+export interface DecodeOptions extends ParseOptions, RuleContext {}
+
+export interface Decoded {
+  info: MessageInfo;
+  message: IwmoMessage;
+  /** Level 2 findings (CD/CS/RS and in-message TRs); empty when the message passes. */
+  findings: Finding[];
+}
+
+function schemaError(findings: Finding[]): { ok: false; error: DecodeError } {
+  const first = findings[0] as Finding;
+  return { ok: false, error: { kind: 'schema', ...first, findings } };
+}
+
+export function decode(xml: string, options: DecodeOptions = {}): Result<Decoded> {
+  const detected = detect(xml, options);
+  if (!detected.ok) return detected;
+  const { info, tree } = detected.value;
+  const rootKey = Object.keys(tree).find((k) => !k.startsWith('?')) ?? '';
+  const model = models[info.nr];
+  const problems: Finding[] = [];
+  const shaped = normalise(stripNamespaces(tree[rootKey]), model.layout, '/Bericht', problems);
+  const parsed = model.schema.safeParse(shaped);
+  if (!parsed.success) problems.push(...schemaFindings('/Bericht', parsed.error.issues));
+  if (problems.length) return schemaError(problems);
+  const message = { type: info.type, bericht: parsed.data } as IwmoMessage;
+  return { ok: true, value: { info, message, findings: checkRules(message, options) } };
+}
+
+export interface EncodeOptions extends RuleContext {
+  /**
+   * 'enforce' (default): refuse a message with findings. 'report': encode anyway and return them — for
+   * retours, which copy the heen content unchanged, faults included.
+   */
+  rules?: 'enforce' | 'report';
+}
+
+export type Encoded = { ok: true; xml: string; findings: Finding[] } | { ok: false; findings: Finding[] };
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+});
+
+function toTree(value: Record<string, unknown>, layout: Layout, prefixes: Record<'m' | 'b', string>): Plain {
+  const out: Record<string, Plain> = {};
+  for (const [name, field] of Object.entries(layout)) {
+    const v = value[name];
+    if (v === undefined) continue;
+    const render = (item: unknown): Plain =>
+      typeof field.type === 'string'
+        ? String(item)
+        : toTree(item as Record<string, unknown>, field.type, prefixes);
+    out[`${prefixes[field.ns]}:${name}`] = field.repeated ? (v as unknown[]).map(render) : render(v);
+  }
+  return out;
+}
+
+export function encode(message: IwmoMessage, options: EncodeOptions = {}): Encoded {
+  const nr = message.type.slice(3) as MessageNumber;
+  const model = models[nr];
+  const parsed = model.schema.safeParse(message.bericht);
+  if (!parsed.success) return { ok: false, findings: schemaFindings('/Bericht', parsed.error.issues) };
+  const typed = { type: message.type, bericht: parsed.data } as IwmoMessage;
+  const findings = checkRules(typed, options);
+  if (findings.length && (options.rules ?? 'enforce') === 'enforce') return { ok: false, findings };
+  const m = `wmo${nr}`;
+  const body = toTree(parsed.data as Record<string, unknown>, model.layout, { m, b: 'iwmo' }) as object;
+  const xml = builder.build({
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    [`${m}:Bericht`]: {
+      '@_xmlns:iwmo': basisschemaNamespace,
+      [`@_xmlns:${m}`]: messageNamespace(nr),
+      ...body,
+    },
+  }) as string;
+  return { ok: true, xml, findings };
+}
+
+/** The message type a type name or number stands for; for callers that route by type. */
+export const infoOf = (type: MessageType): MessageInfo => messages[type.slice(3) as MessageNumber];
