@@ -17,6 +17,7 @@ export {
   type Result,
 } from './problems';
 export * from './retour';
-export { checkRules, type RuleContext } from './rules';
+export { checkRules, type RuleContext, rules } from './rules';
+export type { RuleInfo } from './rules/catalogue';
 export { defaultMaxBytes, type ParseOptions, parseXml, utf8Length } from './safe-parse';
 export { type Plain, stripNamespaces } from './tree';

@@ -17,10 +17,12 @@
  * 'WMO Retour' rows of the source are mapped to 302/306/308/316/318/320.
  */
 
+import type { RetourCode } from '../codelists';
+
 export interface RuleInfo {
   id: string;
   /** Retour code the standard attaches; '0001' when the source gives none for a CD/CS/RS rule. */
-  retourCode: string;
+  retourCode: RetourCode;
   /** Controleniveau: 1 XSD, 2 XSLT (in-message), 3 berichtoverstijgend, 4 externe bron. */
   level?: 1 | 2 | 3 | 4;
   messages: string[];

@@ -1,0 +1,28 @@
+import type { Finding } from '../problems';
+import { rules } from './catalogue';
+
+/** A finding for a catalogued rule at a path: the standard's text, its retour code and a fix hint. */
+export function broken(id: string, path: string): Finding {
+  const rule = rules[id];
+  if (!rule) throw new Error(`rule ${id} is not in iwmo/rules/catalogue.ts`); // a programming error
+  return { rule: id, retourCode: rule.retourCode, path, message: rule.text, hint: rule.hint };
+}
+
+/** Collects findings; `check(ok, id, path)` records one when a condition does not hold. */
+export class Findings {
+  readonly list: Finding[] = [];
+  check(holds: boolean, id: string, path: string): void {
+    if (!holds) this.list.push(broken(id, path));
+  }
+}
+
+/** Last day of the month of a YYYY-MM-DD date, as YYYY-MM-DD (dates compare as text). */
+export function lastDayOfMonth(date: string): string {
+  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  const day = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${date.slice(0, 7)}-${String(day).padStart(2, '0')}`;
+}
+
+/** Einddatum after 31-12-2020 or empty: when the 3.0 rules on Omvang and Frequentie apply. */
+export const after2020 = (einddatum: string | undefined) =>
+  einddatum === undefined || einddatum > '2020-12-31';
