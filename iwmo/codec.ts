@@ -12,9 +12,9 @@ import type { Layout } from './layout';
 import { type IwmoMessage, models } from './messages';
 import type { DecodeError, Finding, Result } from './problems';
 import { checkRules, type RuleContext } from './rules';
-import type { ParseOptions } from './safe-parse';
-import { normalise, schemaFindings } from './structure';
-import { type Plain, stripNamespaces } from './tree';
+import { forbiddenXmlChar, type ParseOptions } from './safe-parse';
+import { declare, schemaFindings, shapeChildren } from './structure';
+import type { Plain } from './tree';
 
 /*
  * decode: XML text → typed message + in-message rule findings. encode: typed message → XML, refused
@@ -36,14 +36,23 @@ function schemaError(findings: Finding[]): { ok: false; error: DecodeError } {
   return { ok: false, error: { kind: 'schema', ...first, findings } };
 }
 
+/** Level 1 checks on the parsed Bericht element, and its shape for the zod schema (structure.ts). */
+export function shapeMessage(nr: MessageNumber, bericht: unknown): { shaped: unknown; problems: Finding[] } {
+  const ctx = { uris: { m: messageNamespace(nr), b: basisschemaNamespace }, problems: [] as Finding[] };
+  const scope = declare(bericht, {}, '/Bericht', ctx);
+  return {
+    shaped: shapeChildren(bericht, models[nr].layout, '/Bericht', scope, ctx),
+    problems: ctx.problems,
+  };
+}
+
 export function decode(xml: string, options: DecodeOptions = {}): Result<Decoded> {
   const detected = detect(xml, options);
   if (!detected.ok) return detected;
   const { info, tree } = detected.value;
-  const rootKey = Object.keys(tree).find((k) => !k.startsWith('?')) ?? '';
+  const rootKey = Object.keys(tree).find((k) => !k.startsWith('?') && k !== '#text') ?? '';
   const model = models[info.nr];
-  const problems: Finding[] = [];
-  const shaped = normalise(stripNamespaces(tree[rootKey]), model.layout, '/Bericht', problems);
+  const { shaped, problems } = shapeMessage(info.nr, tree[rootKey]);
   const parsed = model.schema.safeParse(shaped);
   if (!parsed.success) problems.push(...schemaFindings('/Bericht', parsed.error.issues));
   if (problems.length) return schemaError(problems);
@@ -69,16 +78,38 @@ const builder = new XMLBuilder({
   suppressEmptyNode: false,
 });
 
-function toTree(value: Record<string, unknown>, layout: Layout, prefixes: Record<'m' | 'b', string>): Plain {
+interface TreeContext {
+  prefixes: Record<'m' | 'b', string>;
+  problems: Finding[];
+}
+
+/** Text XML cannot carry at all: refused, as the receiver's parser would refuse the whole file. */
+function xmlText(value: unknown, path: string, ctx: TreeContext): string {
+  const text = String(value);
+  if (forbiddenXmlChar.test(text)) {
+    ctx.problems.push({
+      rule: 'XML-CHAR',
+      path,
+      message: 'Waarde bevat een teken dat XML niet toestaat',
+      hint: 'Remove control characters (other than tab and line breaks) from this value.',
+    });
+  }
+  return text;
+}
+
+function toTree(value: Record<string, unknown>, layout: Layout, path: string, ctx: TreeContext): Plain {
   const out: Record<string, Plain> = {};
   for (const [name, field] of Object.entries(layout)) {
     const v = value[name];
     if (v === undefined) continue;
-    const render = (item: unknown): Plain =>
+    const render = (item: unknown, at: string): Plain =>
       typeof field.type === 'string'
-        ? String(item)
-        : toTree(item as Record<string, unknown>, field.type, prefixes);
-    out[`${prefixes[field.ns]}:${name}`] = field.repeated ? (v as unknown[]).map(render) : render(v);
+        ? xmlText(item, at, ctx)
+        : toTree(item as Record<string, unknown>, field.type, at, ctx);
+    const key = `${ctx.prefixes[field.ns]}:${name}`;
+    out[key] = field.repeated
+      ? (v as unknown[]).map((item, i) => render(item, `${path}/${name}[${i + 1}]`))
+      : render(v, `${path}/${name}`);
   }
   return out;
 }
@@ -92,7 +123,9 @@ export function encode(message: IwmoMessage, options: EncodeOptions = {}): Encod
   const findings = checkRules(typed, options);
   if (findings.length && (options.rules ?? 'enforce') === 'enforce') return { ok: false, findings };
   const m = `wmo${nr}`;
-  const body = toTree(parsed.data as Record<string, unknown>, model.layout, { m, b: 'iwmo' }) as object;
+  const ctx: TreeContext = { prefixes: { m, b: 'iwmo' }, problems: [] };
+  const body = toTree(parsed.data as Record<string, unknown>, model.layout, '/Bericht', ctx) as object;
+  if (ctx.problems.length) return { ok: false, findings: ctx.problems };
   const xml = builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     [`${m}:Bericht`]: {

@@ -19,7 +19,7 @@ export interface Detected {
 const namespacePattern = /^http:\/\/www\.istandaarden\.nl\/(iwmo|ijw)\/(\d+)_(\d+)\/(wmo|jw)(\d{3})\/schema$/;
 
 function rootOf(tree: XmlNode): [string, XmlNode] | undefined {
-  const roots = Object.keys(tree).filter((k) => !k.startsWith('?'));
+  const roots = Object.keys(tree).filter((k) => !k.startsWith('?') && k !== '#text');
   if (roots.length !== 1 || !roots[0]) return undefined;
   const node = tree[roots[0]];
   return [roots[0], typeof node === 'object' && node !== null ? (node as XmlNode) : {}];
@@ -34,8 +34,8 @@ function splitName(qname: string): [prefix: string, local: string] {
 const shown = (value: string | undefined) => (value && /^[0-9]{1,3}$/.test(value) ? value : 'ongeldig');
 
 function text(node: unknown): string | undefined {
-  if (typeof node === 'string') return node;
-  if (typeof node === 'object' && node !== null && '#text' in node) return String(node['#text']);
+  if (typeof node === 'string') return node.trim(); // BerichtCode and versions: compared as tokens
+  if (typeof node === 'object' && node !== null && '#text' in node) return String(node['#text']).trim();
   return undefined;
 }
 

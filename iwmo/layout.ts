@@ -6,10 +6,18 @@ import type { z } from 'zod';
  * basisschema elements), cardinality, and for a leaf whether it is an xs:integer and its zod type.
  * Generated per message in iwmo/model/; decode and encode walk it.
  */
-export type LayoutField = {
+interface FieldBase {
   ns: 'm' | 'b';
   optional: boolean;
   repeated: boolean;
-} & ({ type: Layout } | { type: 'int' | 'text'; schema: z.ZodType });
+}
+export interface LeafField extends FieldBase {
+  type: 'int' | 'text';
+  schema: z.ZodType;
+}
+export interface BranchField extends FieldBase {
+  type: Layout;
+}
+export type LayoutField = LeafField | BranchField;
 
 export type Layout = { readonly [element: string]: LayoutField };

@@ -23,7 +23,8 @@ const parser = new XMLParser({
   htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // xs:string keeps its whitespace (whiteSpace preserve); structure.ts collapses it where the XSD does.
+  trimValues: false,
   // Repeated elements stay arrays only where they repeat; codecs normalise per schema.
 });
 
@@ -40,6 +41,45 @@ export function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/** Characters XML 1.0 forbids anywhere (control characters other than tab, LF and CR; U+FFFE/U+FFFF). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters to find
+export const forbiddenXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+const allowedCodePoint = (c: number) =>
+  c === 0x9 ||
+  c === 0xa ||
+  c === 0xd ||
+  (c >= 0x20 && c <= 0xd7ff) ||
+  (c >= 0xe000 && c <= 0xfffd) ||
+  (c >= 0x10000 && c <= 0x10ffff);
+
+/**
+ * Index of the first forbidden character or entity reference, or -1. The parser's validator lets an
+ * undefined entity (&eacute;) and a reference to a forbidden character (&#0;) through.
+ */
+function firstBadCharacter(xml: string): number {
+  const raw = forbiddenXmlChar.exec(xml);
+  const first = raw ? raw.index : -1;
+  for (const m of xml.matchAll(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*)?;?/g)) {
+    if (first >= 0 && m.index > first) break;
+    const [whole, ref] = m;
+    const ok =
+      whole.endsWith(';') &&
+      ref !== undefined &&
+      (['lt', 'gt', 'amp', 'apos', 'quot'].includes(ref) ||
+        (ref.startsWith('#') &&
+          allowedCodePoint(ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1)))));
+    if (!ok) return m.index;
+  }
+  return first;
+}
+
+function position(xml: string, index: number): { line: number; col: number } {
+  const before = xml.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, col: index - before.lastIndexOf('\n') };
 }
 
 export function parseXml(xml: string, options: ParseOptions = {}): Result<XmlNode> {
@@ -61,6 +101,17 @@ export function parseXml(xml: string, options: ParseOptions = {}): Result<XmlNod
       '/',
       'Bericht bevat een DTD of entiteitdeclaratie',
       'iWmo messages are validated by XSD only; remove the <!DOCTYPE> and any <!ENTITY> declarations.',
+    );
+  }
+  const badCharacter = firstBadCharacter(xml);
+  if (badCharacter >= 0) {
+    const { line, col } = position(xml, badCharacter);
+    return fail(
+      'malformed-xml',
+      'XML-WELLFORMED',
+      '/',
+      `Bericht bevat een teken of entiteit die XML niet toestaat (regel ${line}, kolom ${col})`,
+      `Remove the control character or undefined entity at line ${line}, column ${col}; only &lt; &gt; &amp; &apos; &quot; and character references to allowed characters exist without a DTD.`,
     );
   }
   const valid = XMLValidator.validate(xml);

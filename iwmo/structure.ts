@@ -1,15 +1,57 @@
 import type { z } from 'zod';
-import type { Layout } from './layout';
+import { isoDate, isoTime } from './datatypes';
+import type { Layout, LeafField } from './layout';
 import type { Finding } from './problems';
-import type { Plain } from './tree';
+import type { XmlNode } from './safe-parse';
 
 /*
- * Level 1 (XSD) checks that zod cannot see on a parsed tree: elements the schema does not know,
- * elements out of the XSD's order, one element given twice. Also turns the text of xs:integer leaves
- * into numbers and makes repeated elements arrays, so the zod schema sees the message's real shape.
+ * Level 1 (XSD) checks that zod cannot see, made on the parsed tree while it is shaped for zod: every
+ * element in the namespace the XSD puts it in (resolved by URI, with xmlns declarations in scope), no
+ * element the schema does not know, XSD order, no element twice that may occur once, no attributes
+ * (xsi:* excepted), no text between elements and no elements inside a value. Integer leaves become
+ * numbers and repeated elements arrays. Whitespace is kept in xs:string values (whiteSpace preserve)
+ * and collapsed only in integers, dates and times, as the XSD does.
  */
 
+const xsiNamespace = 'http://www.w3.org/2001/XMLSchema-instance';
+
+export type Scope = Readonly<Record<string, string>>;
+export interface ShapeContext {
+  /** Namespace URI of message-schema ('m') and basisschema ('b') elements. */
+  uris: Record<'m' | 'b', string>;
+  problems: Finding[];
+}
+
 const xsd = (path: string, message: string, hint: string): Finding => ({ rule: 'XSD', path, message, hint });
+
+function splitName(qname: string): [prefix: string, local: string] {
+  const i = qname.indexOf(':');
+  return i < 0 ? ['', qname] : [qname.slice(0, i), qname.slice(i + 1)];
+}
+
+/** The element's own namespace declarations added to the scope; other attributes are refused. */
+export function declare(node: unknown, scope: Scope, path: string, ctx: ShapeContext): Scope {
+  if (typeof node !== 'object' || node === null) return scope;
+  let next: Record<string, string> | undefined;
+  const attributes = Object.keys(node).filter((k) => k.startsWith('@_'));
+  for (const key of attributes) {
+    const name = key.slice(2);
+    if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+    next ??= { ...scope };
+    next[name === 'xmlns' ? '' : name.slice(6)] = String((node as XmlNode)[key]);
+  }
+  const inScope = next ?? scope;
+  for (const key of attributes) {
+    const name = key.slice(2);
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    if (inScope[splitName(name)[0]] !== xsiNamespace || !name.includes(':')) {
+      ctx.problems.push(
+        xsd(path, 'Attribuut is niet toegestaan', 'iWmo elements carry no attributes; remove it.'),
+      );
+    }
+  }
+  return inScope;
+}
 
 function toInteger(text: string): number | string {
   if (!/^[+-]?[0-9]+$/.test(text)) return text; // left as text: zod names the type error
@@ -17,29 +59,33 @@ function toInteger(text: string): number | string {
   return Number.isSafeInteger(n) ? n : text;
 }
 
-function leaf(value: Plain, type: 'int' | 'text', path: string, problems: Finding[]): unknown {
-  if (typeof value !== 'string') {
-    problems.push(
-      xsd(
-        path,
-        'Element bevat kindelementen waar een waarde verwacht wordt',
-        'Give this element a value only.',
-      ),
-    );
-    return undefined;
-  }
-  return type === 'int' ? toInteger(value) : value;
+const collapses = (field: LeafField) =>
+  field.type === 'int' || field.schema === isoDate || field.schema === isoTime;
+
+function leafValue(node: unknown, field: LeafField, path: string, ctx: ShapeContext) {
+  let text: string;
+  if (typeof node === 'object' && node !== null) {
+    if (Object.keys(node).some((k) => !k.startsWith('@_') && k !== '#text')) {
+      ctx.problems.push(
+        xsd(
+          path,
+          'Element bevat kindelementen waar een waarde verwacht wordt',
+          'Give this element a value only.',
+        ),
+      );
+    }
+    text = String((node as XmlNode)['#text'] ?? '');
+  } else text = String(node ?? '');
+  if (collapses(field)) text = text.trim();
+  return field.type === 'int' ? toInteger(text) : text;
 }
 
-export function normalise(
-  node: Plain,
-  layout: Layout,
-  path: string,
-  problems: Finding[],
-): Record<string, unknown> {
-  if (typeof node === 'string' || Array.isArray(node)) {
-    if (typeof node === 'string' && node !== '') {
-      problems.push(
+/** Shapes the children of an element whose own namespace declarations are already in `scope`. */
+export function shapeChildren(node: unknown, layout: Layout, path: string, scope: Scope, ctx: ShapeContext) {
+  const out: Record<string, unknown> = {};
+  if (typeof node !== 'object' || node === null) {
+    if (String(node ?? '').trim() !== '') {
+      ctx.problems.push(
         xsd(
           path,
           'Element bevat tekst waar kindelementen verwacht worden',
@@ -47,16 +93,29 @@ export function normalise(
         ),
       );
     }
-    return {};
+    return out;
   }
   const names = Object.keys(layout);
-  const out: Record<string, unknown> = {};
   let lastIndex = -1;
-  for (const [name, value] of Object.entries(node)) {
+  for (const [key, value] of Object.entries(node as XmlNode)) {
+    if (key.startsWith('@_')) continue;
+    if (key === '#text') {
+      if (String(value).trim() !== '') {
+        ctx.problems.push(
+          xsd(
+            path,
+            'Tekst tussen elementen is niet toegestaan',
+            'Remove the text between the child elements.',
+          ),
+        );
+      }
+      continue;
+    }
+    const [prefix, name] = splitName(key);
     const index = names.indexOf(name);
     const field = layout[name];
     if (index < 0 || !field) {
-      problems.push(
+      ctx.problems.push(
         xsd(
           `${path}/${name}`,
           `Element ${name} hoort hier niet`,
@@ -66,7 +125,7 @@ export function normalise(
       continue;
     }
     if (index < lastIndex) {
-      problems.push(
+      ctx.problems.push(
         xsd(
           `${path}/${name}`,
           `Element ${name} staat niet op de volgorde van het XSD`,
@@ -77,15 +136,22 @@ export function normalise(
     lastIndex = Math.max(lastIndex, index);
     const items = Array.isArray(value) ? value : [value];
     if (!field.repeated && items.length > 1) {
-      problems.push(
+      ctx.problems.push(
         xsd(`${path}/${name}`, `Element ${name} mag maar één keer voorkomen`, `Send one ${name}.`),
       );
     }
     const mapped = items.map((item, i) => {
       const at = field.repeated ? `${path}/${name}[${i + 1}]` : `${path}/${name}`;
+      const itemScope = declare(item, scope, at, ctx);
+      if (itemScope[prefix] !== ctx.uris[field.ns]) {
+        const which = field.ns === 'm' ? 'berichtnamespace' : 'basisschema-namespace';
+        ctx.problems.push(
+          xsd(at, `Element ${name} staat niet in de ${which}`, `Put ${name} in ${ctx.uris[field.ns]}.`),
+        );
+      }
       return typeof field.type === 'string'
-        ? leaf(item, field.type, at, problems)
-        : normalise(item, field.type, at, problems);
+        ? leafValue(item, field, at, ctx)
+        : shapeChildren(item, field.type, at, itemScope, ctx);
     });
     out[name] = field.repeated ? mapped : mapped[0];
   }
@@ -105,11 +171,13 @@ function describe(issue: z.core.$ZodIssue): [message: string, hint: string] {
       return issue.input === undefined
         ? ['Verplicht element ontbreekt', 'Fill this mandatory element.']
         : ['Waarde heeft het verkeerde type', `Give a value of type ${issue.expected}.`];
-    case 'invalid_value':
+    case 'invalid_value': {
+      const more = issue.values.length > 20 ? ', …' : '';
       return [
         'Waarde komt niet voor in de codelijst of is niet toegestaan',
-        `Use one of: ${issue.values.slice(0, 20).join(', ')}${issue.values.length > 20 ? ', …' : ''}.`,
+        `Use one of: ${issue.values.slice(0, 20).join(', ')}${more}.`,
       ];
+    }
     case 'too_big':
       return ['Waarde is te lang of te groot', `At most ${String(issue.maximum)}.`];
     case 'too_small':

@@ -17,11 +17,11 @@ export function stripNamespaces(node: unknown): Plain {
   if (Array.isArray(node)) return node.map(stripNamespaces);
   if (typeof node !== 'object' || node === null)
     return node === undefined || node === null ? '' : String(node);
+  const entries = Object.entries(node as XmlNode).filter(([k]) => !k.startsWith('@_') && !k.startsWith('?'));
+  const children = entries.filter(([k]) => k !== '#text');
+  // An element with children: the text between them is layout whitespace. Without: the text is its value.
+  if (!children.length) return String((node as XmlNode)['#text'] ?? '');
   const out: { [name: string]: Plain } = {};
-  for (const [key, value] of Object.entries(node as XmlNode)) {
-    if (key.startsWith('@_') || key.startsWith('?')) continue;
-    if (key === '#text') return String(value);
-    out[localName(key)] = stripNamespaces(value);
-  }
+  for (const [key, value] of children) out[localName(key)] = stripNamespaces(value);
   return out;
 }

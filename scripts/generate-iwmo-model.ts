@@ -59,10 +59,13 @@ function restrictionOf(simple: Node): Restriction {
 
 const facet = (r: Restriction, name: string) => attr((r.facets[`xs:${name}`] as Node) ?? {}, 'value');
 
-/** XSD patterns are anchored; these two are rewritten to equivalents that cannot backtrack badly. */
+/**
+ * XSD patterns are anchored, and XSD's \s is only space, tab, LF and CR (JavaScript's also matches a
+ * no-break space). LDT_Commentaar's pattern is rewritten to an equivalent that cannot backtrack badly.
+ */
 function jsPattern(xsd: string): string {
-  if (xsd === '([.\\s]*\\S+[.\\s]*)+') return '[\\s\\S]*\\S[\\s\\S]*';
-  return xsd;
+  if (xsd === '([.\\s]*\\S+[.\\s]*)+') return '[^]*[^ \\t\\n\\r][^]*';
+  return xsd.replaceAll('[^\\s]', '[^ \\t\\n\\r]');
 }
 
 /** zod source for a restriction of a built-in type. */
