@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { checkRules, decode, detect, type IwmoMessage, parseXml } from '../iwmo';
 import { shapeMessage } from '../iwmo/codec';
 import { models } from '../iwmo/messages';
+import { parserOptions } from '../iwmo/safe-parse';
 import type { BenchDocument } from './documents';
 import {
   type Case,
@@ -21,15 +22,7 @@ import {
  * iwmo/safe-parse.ts (which does not export its instance).
  */
 
-export const iwmoParser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: true,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
+export const iwmoParser = new XMLParser(parserOptions);
 
 export interface StageRow {
   stage: string;
