@@ -38,6 +38,8 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
   TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
   API_KEYS: jsonArray.pipe(z.array(principalSchema)).default([]),
+  /** Folder with profiles/*.json and gemeente-profiles.json; unset = the shipped config/ folder. */
+  PROFILES_DIR: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

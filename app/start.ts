@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createApi } from '../api/app';
+import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
 import { loadConfig } from './config';
 import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
@@ -19,6 +20,9 @@ const log = (msg: string) => console.log(`[iwmo-flow] ${msg}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Protocol profiles first: a bad contract configuration stops the service before anything starts.
+  const profiles = loadProfiles(config.PROFILES_DIR);
+  log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
   let devServer: DevServer | undefined;
   let address = config.TEMPORAL_ADDRESS;
   if (!address) {
