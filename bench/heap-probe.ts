@@ -1,10 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { checkRules, decode, detect, type IwmoMessage } from '../iwmo';
+import { checkRules, decode } from '../iwmo';
 import { shapeMessage } from '../iwmo/codec';
-import { models } from '../iwmo/messages';
 import { loadDocuments } from './documents';
 import { measureHeap } from './harness';
-import { iwmoParser } from './stages';
+import { decodeStages, iwmoParser } from './stages';
 
 /*
  * Run by run.ts in a child node with a large young generation (--min/--max-semi-space-size=256), so
@@ -15,14 +14,7 @@ import { iwmoParser } from './stages';
 const large = loadDocuments().find((d) => d.lines === 1000);
 if (!large) throw new Error('bench: no 1,000-line document');
 const xml = large.xml;
-const detected = detect(xml);
-if (!detected.ok) throw new Error('bench: document does not detect');
-const { info, tree } = detected.value;
-const rootKey = Object.keys(tree).find((k) => !k.startsWith('?')) ?? '';
-const model = models[info.nr];
-const { shaped } = shapeMessage(info.nr, tree[rootKey]);
-const parsed = model.schema.safeParse(shaped);
-const message = { type: info.type, bericht: parsed.data } as IwmoMessage;
+const { info, bericht, model, shaped, message } = decodeStages(xml);
 const raw = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
 
 const calls: Record<string, () => unknown> = {
@@ -30,7 +22,7 @@ const calls: Record<string, () => unknown> = {
   'raw parse (baseline)': () => raw.parse(xml),
   'parseXml: XMLValidator.validate': () => XMLValidator.validate(xml),
   'parseXml: XMLParser.parse': () => iwmoParser.parse(xml),
-  shapeMessage: () => shapeMessage(info.nr, tree[rootKey]),
+  shapeMessage: () => shapeMessage(info.nr, bericht),
   'zod safeParse': () => model.schema.safeParse(shaped),
   checkRules: () => checkRules(message),
 };

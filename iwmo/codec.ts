@@ -49,10 +49,9 @@ export function shapeMessage(nr: MessageNumber, bericht: unknown): { shaped: unk
 export function decode(xml: string, options: DecodeOptions = {}): Result<Decoded> {
   const detected = detect(xml, options);
   if (!detected.ok) return detected;
-  const { info, tree } = detected.value;
-  const rootKey = Object.keys(tree).find((k) => !k.startsWith('?') && k !== '#text') ?? '';
+  const { info, bericht } = detected.value;
   const model = models[info.nr];
-  const { shaped, problems } = shapeMessage(info.nr, tree[rootKey]);
+  const { shaped, problems } = shapeMessage(info.nr, bericht);
   const parsed = model.schema.safeParse(shaped);
   if (!parsed.success) problems.push(...schemaFindings('/Bericht', parsed.error.issues));
   if (problems.length) return schemaError(problems);

@@ -11,8 +11,9 @@ export interface Detected {
   info: MessageInfo;
   /** Release from the namespace, e.g. '3.2'. */
   release: string;
-  /** The parsed tree and the prefix (possibly '') of the message namespace, for the codecs. */
+  /** The parsed tree, its root element (Bericht) and the prefix (possibly '') of the message namespace. */
   tree: XmlNode;
+  bericht: XmlNode;
   prefix: string;
 }
 
@@ -90,7 +91,7 @@ export function detect(xml: string, options: ParseOptions = {}): Result<Detected
       'iWmo 3.2 has 301, 302, 305–308, 315–320, 323 and 325.',
     );
   }
-  return checkHeader(node, prefix, info, { info, release, tree: parsed.value, prefix });
+  return checkHeader(node, prefix, info, { info, release, tree: parsed.value, bericht: node, prefix });
 }
 
 function checkHeader(

@@ -36,8 +36,7 @@ export function decodeHeader(xml: string, options: ParseOptions = {}): Result<De
   const detected = detect(xml, options);
   if (!detected.ok) return detected;
   const { info } = detected.value;
-  const rootKey = Object.keys(detected.value.tree).find((k) => !k.startsWith('?') && k !== '#text') ?? '';
-  const bericht = stripNamespaces(detected.value.tree[rootKey]) as { Header?: Plain };
+  const bericht = stripNamespaces(detected.value.bericht) as { Header?: Plain };
   const parsed = heenHeader.safeParse(bericht.Header);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { repoRoot } from '../app/temporal-binaries';
+import { messageNumbers } from '../iwmo/catalogue';
 
 /*
  * Generates iwmo/model/ from the iWmo 3.2 XSDs in test/fixtures/iwmo-3.2/xsd: for every message a zod
@@ -15,22 +16,8 @@ import { repoRoot } from '../app/temporal-binaries';
 
 const xsdDir = join(repoRoot, 'test', 'fixtures', 'iwmo-3.2', 'xsd');
 const outDir = join(repoRoot, 'iwmo', 'model');
-export const modelMessages = [
-  '301',
-  '302',
-  '305',
-  '306',
-  '307',
-  '308',
-  '315',
-  '316',
-  '317',
-  '318',
-  '319',
-  '320',
-  '323',
-  '325',
-] as const;
+/** Every iWmo 3.2 message has its XSD in the fixtures (retours derived from their iJw twins). */
+export const modelMessages = messageNumbers;
 
 type Node = Record<string, unknown>;
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
