@@ -1,64 +1,46 @@
-import { z } from 'zod';
-import type { MessageInfo } from './catalogue';
-import { isValidDate } from './datatypes';
+import type { z } from 'zod';
+import { basisschemaNamespace, type MessageInfo, messageNamespace } from './catalogue';
 import { detect } from './detect';
-import { fail, type Result } from './problems';
+import type { Layout, LayoutField } from './layout';
+import { type Berichten, models } from './messages';
+import type { DecodeError, Finding, Result } from './problems';
 import type { ParseOptions } from './safe-parse';
-import { type Plain, stripNamespaces } from './tree';
+import { declare, schemaFindings, shapeChildren } from './structure';
 
-/** Header of a heen message (§2.2): the part every message shares, read before anything else. */
-export const heenHeader = z.object({
-  BerichtCode: z.string().regex(/^[0-9]{3}$/),
-  BerichtVersie: z.literal('3'),
-  BerichtSubversie: z.literal('2'),
-  Afzender: z.string().regex(/^([0-9]{4}|[0-9]{8})$/, 'gemeentecode (4 cijfers) of AGB-code (8 cijfers)'),
-  Ontvanger: z.string().regex(/^([0-9]{4}|[0-9]{8})$/, 'gemeentecode (4 cijfers) of AGB-code (8 cijfers)'),
-  BerichtIdentificatie: z.object({
-    Identificatie: z.string().min(1).max(12, 'maximaal 12 tekens (TR056)'),
-    Dagtekening: z.string().refine(isValidDate, 'datum JJJJ-MM-DD zonder tijdzone'),
-  }),
-  XsdVersie: z.object({
-    BasisschemaXsdVersie: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/),
-    BerichtXsdVersie: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/),
-  }),
-});
-export type HeenHeader = z.infer<typeof heenHeader>;
+/*
+ * Only the header: for a message whose body may be broken, the inbox still needs who sent it and its
+ * Identificatie (to store it, answer it, find it again). Same model and checks as decode, limited to
+ * the Header element; the Afzender's kind (gemeentecode or AGB code) follows from the message type.
+ */
+
+export type HeenHeader = Berichten[keyof Berichten]['Header'];
 
 export interface DecodedHeader {
   info: MessageInfo;
   header: HeenHeader;
 }
 
-const codeOf = { gemeente: /^[0-9]{4}$/, aanbieder: /^[0-9]{8}$/ };
+/** The Header element of a parsed Bericht, with its key as written (any prefix). */
+function headerOnly(bericht: Record<string, unknown>): Record<string, unknown> {
+  const key = Object.keys(bericht).find((k) => k === 'Header' || k.endsWith(':Header'));
+  return key ? { [key]: bericht[key] } : {};
+}
 
-/** Detects the message and reads its header; a field that breaks the schema is named by its path. */
 export function decodeHeader(xml: string, options: ParseOptions = {}): Result<DecodedHeader> {
   const detected = detect(xml, options);
   if (!detected.ok) return detected;
-  const { info } = detected.value;
-  const bericht = stripNamespaces(detected.value.bericht) as { Header?: Plain };
-  const parsed = heenHeader.safeParse(bericht.Header);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = ['/Bericht/Header', ...(issue?.path ?? [])].join('/');
-    return fail(
-      'schema',
-      'XSD',
-      path,
-      `Ongeldige waarde: ${issue?.message ?? 'onbekend'}`,
-      'Fill this header field as the XSD requires.',
-    );
+  const { info, bericht } = detected.value;
+  const model = models[info.nr];
+  const ctx = { uris: { m: messageNamespace(info.nr), b: basisschemaNamespace }, problems: [] as Finding[] };
+  const scope = declare(bericht, {}, '/Bericht', ctx);
+  const layout: Layout = { Header: model.layout.Header as LayoutField };
+  const shaped = shapeChildren(headerOnly(bericht), layout, '/Bericht', scope, ctx);
+  const schema = (model.schema as unknown as z.ZodObject<{ Header: z.ZodType }>).shape.Header;
+  const parsed = schema.safeParse(shaped.Header);
+  if (!parsed.success) ctx.problems.push(...schemaFindings('/Bericht/Header', parsed.error.issues));
+  if (ctx.problems.length) {
+    const error: DecodeError = { kind: 'schema', ...(ctx.problems[0] as Finding), findings: ctx.problems };
+    return { ok: false, error };
   }
-  const afzenderSide = info.answers ? undefined : info.afzender;
-  if (afzenderSide && !codeOf[afzenderSide].test(parsed.data.Afzender)) {
-    const expected = afzenderSide === 'gemeente' ? 'gemeentecode (4 cijfers)' : 'AGB-code (8 cijfers)';
-    return fail(
-      'schema',
-      'XSD',
-      '/Bericht/Header/Afzender',
-      `Afzender moet een ${expected} zijn`,
-      `A ${info.type} is sent by the ${afzenderSide}.`,
-    );
-  }
-  return { ok: true, value: { info, header: parsed.data } };
+  return { ok: true, value: { info, header: parsed.data as HeenHeader } };
 }

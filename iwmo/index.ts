@@ -5,7 +5,7 @@ export * from './codelists';
 export { isoDate, isoTime, isValidDate } from './datatypes';
 export * from './declaratie-antwoord';
 export { type Detected, detect } from './detect';
-export { type DecodedHeader, decodeHeader, type HeenHeader, heenHeader } from './header';
+export { type DecodedHeader, decodeHeader, type HeenHeader } from './header';
 export * from './identifiers';
 export type { Layout, LayoutField } from './layout';
 export * from './messages';

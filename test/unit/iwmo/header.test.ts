@@ -19,7 +19,7 @@ describe('decodeHeader', () => {
     const res = decodeHeader(sample(nr));
     if (!res.ok) throw new Error(res.error.message);
     expect(res.value.info.type).toBe(`WMO${nr}`);
-    expect(res.value.header).toMatchObject({ BerichtVersie: '3', BerichtSubversie: '2' });
+    expect(res.value.header).toMatchObject({ BerichtVersie: 3, BerichtSubversie: 2 });
     expect(res.value.header.BerichtIdentificatie.Identificatie.length).toBeLessThanOrEqual(12);
   });
 
