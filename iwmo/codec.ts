@@ -31,7 +31,8 @@ export interface Decoded {
   findings: Finding[];
 }
 
-function schemaError(findings: Finding[]): { ok: false; error: DecodeError } {
+/** Level 1 problems as one decode error: the first in front, all of them in `findings`. */
+export function schemaError(findings: Finding[]): { ok: false; error: DecodeError } {
   const first = findings[0] as Finding;
   return { ok: false, error: { kind: 'schema', ...first, findings } };
 }
