@@ -1,13 +1,23 @@
 import type { Wmo323, Wmo325 } from '../messages';
-import { type Findings, lastDayOfMonth } from './finding';
+import { type Findings, lastDayOfMonth, yearsBefore } from './finding';
+import { checkUniqueKeys } from './keys';
 
 /*
  * 323 Declaratie and 325 Declaratie-antwoord: one whole calendar month per declaration (CS340), product
- * periods inside one month (CS337) and from 2021 (CS100), amounts that add up (TR358, TR342), credit
- * lines that name what they credit (CD060, TR315, TR316), one debit per product per period (TR416).
+ * periods inside one month (CS337), from 2021 (CS100), ended by the Dagtekening (TR137) and not over five
+ * years before the DeclaratieDagtekening (TR335), amounts that add up (TR358, TR342), credit lines that
+ * name what they credit (CD060, TR315, TR316), one debit per product per period (TR416), no client or
+ * line twice (TR101: Bsn, ReferentieNummer).
  */
 
 type Prestatie = Wmo323['Declaratie']['Clienten']['Client'][number]['Prestaties']['Prestatie'][number];
+type Periode = Prestatie['ProductPeriode'];
+interface Dates {
+  /** Header/BerichtIdentificatie/Dagtekening (TR137). */
+  dagtekening: string;
+  /** Declaratie/DeclaratieDagtekening (TR335). */
+  declaratieDagtekening: string;
+}
 interface Bedrag {
   Bedrag?: number;
   TotaalBedrag?: number;
@@ -28,10 +38,18 @@ function amountMatchesTariff(p: Prestatie): boolean {
   return p.Eenheid === '01' && amount === Math.round((p.GeleverdVolume * p.ProductTarief) / 60);
 }
 
-function checkPrestatie(f: Findings, p: Prestatie, at: string): void {
+/** TR137: a period ends on or after its start and not after the message's Dagtekening. */
+function checkPeriodEnd(f: Findings, period: Periode, dagtekening: string, at: string): void {
+  const ok = period.Einddatum >= period.Begindatum && period.Einddatum <= dagtekening;
+  f.check(ok, 'TR137', `${at}/Einddatum`);
+}
+
+function checkPrestatie(f: Findings, p: Prestatie, at: string, dates: Dates): void {
   const period = p.ProductPeriode;
   f.check(period.Begindatum >= '2021-01-01', 'CS100', `${at}/ProductPeriode/Begindatum`);
-  f.check(period.Einddatum >= period.Begindatum, 'TR137', `${at}/ProductPeriode/Einddatum`);
+  checkPeriodEnd(f, period, dates.dagtekening, `${at}/ProductPeriode`);
+  const fiveYearsBack = yearsBefore(dates.declaratieDagtekening, 5);
+  f.check(period.Einddatum >= fiveYearsBack, 'TR335', `${at}/ProductPeriode/Einddatum`);
   f.check(
     period.Einddatum.slice(0, 7) === period.Begindatum.slice(0, 7),
     'CS337',
@@ -70,6 +88,22 @@ function linesOf(clients: { Prestaties: { Prestatie: Prestatie[] } }[], root: st
   );
 }
 
+/** TR101: a client once per message (Bsn), a line once (ReferentieNummer, unique in the whole message). */
+function checkKeys(f: Findings, clients: { Bsn: string }[], lines: Line[], root: string): void {
+  checkUniqueKeys(
+    f,
+    clients,
+    (c) => [c.Bsn],
+    (i) => `${root}/Client[${i + 1}]`,
+  );
+  checkUniqueKeys(
+    f,
+    lines,
+    ({ p }) => [p.ProductReferentie.ReferentieNummer],
+    (i) => `${lines[i]?.at}/ProductReferentie/ReferentieNummer`,
+  );
+}
+
 function checkLinesTogether(f: Findings, lines: Line[]): void {
   const refs = new Set(lines.map(({ p }) => p.ProductReferentie.ReferentieNummer));
   const vorige = new Set<string>();
@@ -97,10 +131,15 @@ function checkLinesTogether(f: Findings, lines: Line[]): void {
 
 export function checkDeclaratie(f: Findings, bericht: Wmo323): void {
   const d = bericht.Declaratie;
+  const dates = {
+    dagtekening: bericht.Header.BerichtIdentificatie.Dagtekening,
+    declaratieDagtekening: d.DeclaratieDagtekening,
+  };
   const period = d.DeclaratiePeriode;
   const whole = period.Begindatum.endsWith('-01') && period.Einddatum === lastDayOfMonth(period.Begindatum);
   f.check(whole, 'CS340', '/Bericht/Declaratie/DeclaratiePeriode');
   f.check(period.Begindatum >= '2021-01-01', 'CS100', '/Bericht/Declaratie/DeclaratiePeriode/Begindatum');
+  checkPeriodEnd(f, period, dates.dagtekening, '/Bericht/Declaratie/DeclaratiePeriode');
   const total = d.TotaalIngediendBedrag;
   f.check(
     total.TotaalBedrag !== 0 || total.DebetCredit === 'D',
@@ -108,7 +147,8 @@ export function checkDeclaratie(f: Findings, bericht: Wmo323): void {
     '/Bericht/Declaratie/TotaalIngediendBedrag/DebetCredit',
   );
   const lines = linesOf(d.Clienten.Client, '/Bericht/Declaratie/Clienten');
-  for (const { p, at } of lines) checkPrestatie(f, p, at);
+  for (const { p, at } of lines) checkPrestatie(f, p, at, dates);
+  checkKeys(f, d.Clienten.Client, lines, '/Bericht/Declaratie/Clienten');
   checkLinesTogether(f, lines);
   const sum = lines.reduce((s, { p }) => s + signed(p.IngediendBedrag), 0);
   f.check(sum === signed(total), 'TR358', '/Bericht/Declaratie/TotaalIngediendBedrag');
@@ -125,7 +165,12 @@ export function checkDeclaratieAntwoord(f: Findings, bericht: Wmo325): void {
     f.check(total.TotaalBedrag !== 0 || total.DebetCredit === 'D', 'CS325', `${root}/${name}/DebetCredit`);
   }
   const lines = linesOf(a.Clienten?.Client ?? [], `${root}/Clienten`);
-  for (const { p, at } of lines) checkAmountAndCredit(f, p, at);
+  const dagtekening = bericht.Header.BerichtIdentificatie.Dagtekening;
+  for (const { p, at } of lines) {
+    checkAmountAndCredit(f, p, at);
+    checkPeriodEnd(f, p.ProductPeriode, dagtekening, `${at}/ProductPeriode`);
+  }
+  checkKeys(f, a.Clienten?.Client ?? [], lines, `${root}/Clienten`);
   const difference = signed(a.TotaalIngediendBedrag) - signed(a.TotaalToegekendBedrag);
   const rejected = lines.reduce((s, { p }) => s + signed(p.IngediendBedrag), 0);
   // Without listed lines the whole declaration was either awarded (8001) or refused as a class (awarded 0).

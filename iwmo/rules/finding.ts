@@ -26,3 +26,15 @@ export function lastDayOfMonth(date: string): string {
 /** Einddatum after 31-12-2020 or empty: when the 3.0 rules on Omvang and Frequentie apply. */
 export const after2020 = (einddatum: string | undefined) =>
   einddatum === undefined || einddatum > '2020-12-31';
+
+/**
+ * The date `years` years before a YYYY-MM-DD date, as YYYY-MM-DD; 29 February becomes the 28th (the
+ * lenient reading: a date exactly that many years back is never "more than" that). Years before 0 give
+ * a value below every date.
+ */
+export function yearsBefore(date: string, years: number): string {
+  const year = Number(date.slice(0, 4)) - years;
+  if (year < 0) return '0000-00-00';
+  const monthDay = date.slice(4) === '-02-29' ? '-02-28' : date.slice(4);
+  return `${String(year).padStart(4, '0')}${monthDay}`;
+}

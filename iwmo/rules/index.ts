@@ -3,6 +3,7 @@ import type { IwmoMessage } from '../messages';
 import type { Finding } from '../problems';
 import { checkDeclaratie, checkDeclaratieAntwoord } from './declaratie';
 import { Findings } from './finding';
+import { checkGeboortedatum } from './persoon';
 import { checkStart, checkStop } from './start-stop';
 import { checkToewijzing } from './toewijzing';
 import { checkAntwoord, checkVerzoekOmToewijzing, checkVerzoekOmWijziging } from './verzoek';
@@ -24,7 +25,7 @@ export interface RuleContext {
 
 interface ClientDates {
   Bsn: string;
-  Geboortedatum?: { Datum: string };
+  Geboortedatum?: { Datum: string; DatumGebruik?: string };
 }
 
 function checkHeaderAndClient(f: Findings, message: IwmoMessage, context: RuleContext): void {
@@ -35,8 +36,10 @@ function checkHeaderAndClient(f: Findings, message: IwmoMessage, context: RuleCo
     'Client' in message.bericht ? (message.bericht.Client as ClientDates | undefined) : undefined;
   if (!client || !['WMO301', 'WMO305', 'WMO307', 'WMO315', 'WMO317'].includes(message.type)) return;
   f.check(isValidBsn(client.Bsn), 'CS002', '/Bericht/Client/Bsn');
-  const born = client.Geboortedatum?.Datum;
-  if (born) f.check(born <= dagtekening, 'TR134', '/Bericht/Client/Geboortedatum/Datum');
+  const born = client.Geboortedatum;
+  if (!born) return; // the 317 names no birth date
+  f.check(born.Datum <= dagtekening, 'TR134', '/Bericht/Client/Geboortedatum/Datum');
+  checkGeboortedatum(f, born, '/Bericht/Client/Geboortedatum', dagtekening);
 }
 
 function checkClaimBsns(f: Findings, clients: { Bsn: string }[], root: string): void {

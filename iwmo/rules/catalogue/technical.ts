@@ -180,15 +180,17 @@ export const technical: Record<string, RuleInfo> = {
     text: 'Waarden van een teruggestuurde Prestatie moeten overeenkomen met de Prestatie met dezelfde ProductReferentie in het declaratiebericht.',
     hint: 'A rejected line in the 325 must repeat the 323 line unchanged.',
   },
-  // The source file does not name the element; NieuwProduct/GewensteIngangsdatum is inferred.
+  // The source file does not name the element. Not GewensteIngangsdatum: the published WMO317 example has
+  // it equal to the Dagtekening, and TR357 (9357) allows a TeWijzigenProduct to start on or before it. The
+  // requested Einddatum of TeWijzigenProduct and NieuwProduct is inferred.
   TR380: {
     id: 'TR380',
     retourCode: '0001',
     level: 2,
     messages: ['317'],
-    element: 'NieuwProduct/GewensteIngangsdatum',
+    element: 'TeWijzigenProduct/Einddatum, NieuwProduct/Einddatum',
     text: 'De datum moet later zijn dan de Dagtekening van het bericht.',
-    hint: 'A new product in a VOW must be requested to start after the message date.',
+    hint: 'A VOW cannot ask for an end date on or before the message date: request an end date in the future.',
   },
   TR383: {
     id: 'TR383',
