@@ -1,4 +1,8 @@
+import { messageNumbers } from '../../catalogue';
 import type { RuleInfo } from './types';
+
+/** Rules that apply to every iWmo 3.2 message. */
+const allMessages: string[] = [...messageNumbers];
 
 /** iWmo 3.2 restricties (RS): value formats the XSD enforces (level 1). */
 export const restrictions: Record<string, RuleInfo> = {
@@ -141,22 +145,7 @@ export const restrictions: Record<string, RuleInfo> = {
     id: 'RS017',
     retourCode: '0001',
     level: 1,
-    messages: [
-      '301',
-      '302',
-      '305',
-      '306',
-      '307',
-      '308',
-      '315',
-      '316',
-      '317',
-      '318',
-      '319',
-      '320',
-      '323',
-      '325',
-    ],
+    messages: allMessages,
     element:
       'Header/IdentificatieRetour, Header/BerichtIdentificatie/Identificatie, Declaratie/DeclaratieNummer, DeclaratieAntwoord/DeclaratieNummer, Header/DeclaratieIdentificatie/Identificatie',
     text: 'Maximaal 12 posities.',
@@ -259,22 +248,7 @@ export const restrictions: Record<string, RuleInfo> = {
     id: 'RS032',
     retourCode: '0001',
     level: 1,
-    messages: [
-      '301',
-      '302',
-      '305',
-      '306',
-      '307',
-      '308',
-      '315',
-      '316',
-      '317',
-      '318',
-      '319',
-      '320',
-      '323',
-      '325',
-    ],
+    messages: allMessages,
     element:
       'Header/DagtekeningRetour, Client/Geboortedatum/Datum, Contact/Periode/Begindatum, Contact/Periode/Einddatum, Header/BerichtIdentificatie/Dagtekening, Relatie/Geboortedatum/Datum, e.a.',
     text: 'Datum zonder tijdzone vullen.',
@@ -285,22 +259,7 @@ export const restrictions: Record<string, RuleInfo> = {
     id: 'RS033',
     retourCode: '0001',
     level: 1,
-    messages: [
-      '301',
-      '302',
-      '305',
-      '306',
-      '307',
-      '308',
-      '315',
-      '316',
-      '317',
-      '318',
-      '319',
-      '320',
-      '323',
-      '325',
-    ],
+    messages: allMessages,
     element:
       'Header/IdentificatieRetour, Client/Naam/Geslachtsnaam/Achternaam, Client/Naam/Geslachtsnaam/Voorvoegsel, Client/Naam/Partnernaam/Achternaam, Client/Naam/Partnernaam/Voorvoegsel, Client/Naam/Voornamen, e.a.',
     text: 'Geen lege elementen in het XML-bericht.',
@@ -384,22 +343,7 @@ export const restrictions: Record<string, RuleInfo> = {
     id: 'RS048',
     retourCode: '0001',
     level: 1,
-    messages: [
-      '301',
-      '302',
-      '305',
-      '306',
-      '307',
-      '308',
-      '315',
-      '316',
-      '317',
-      '318',
-      '319',
-      '320',
-      '323',
-      '325',
-    ],
+    messages: allMessages,
     element:
       'Header/XsltVersie, Header/XsdVersieRetour/BerichtXsdVersie, Header/XsdVersieRetour/BasisschemaXsdVersie, Header/XsdVersie/BerichtXsdVersie, Header/XsdVersie/BasisschemaXsdVersie, Header/XsdVersieDeclaratie/BerichtXsdVersie, e.a.',
     text: 'Versienummer van drie gehele getallen gescheiden door punten.',
