@@ -1,0 +1,82 @@
+/*
+ * Inputs and outputs of the activities the assignment workflow calls. Type-only and plain JSON, so the
+ * workflow imports them without pulling I/O code into its bundle. No BSN or name in any of them:
+ * an activity that must build a message reads the client from the stored 301 by its inbox id.
+ */
+
+/** A message the workflow makes owed; `sendMessage` builds the XML with iwmo/encode and stores it in the outbox. */
+export type OutgoingMessage =
+  | {
+      type: 'WMO302';
+      /** Inbox id of the 301 this answers; one 302 per 301 message, whatever the number of workflows. */
+      heenMessageId: string;
+      /** Retour codes; empty = approved (header only). */
+      retourCodes: string[];
+    }
+  | {
+      type: 'WMO305';
+      /** Inbox id of the 301 whose client and toewijzing this start is for. */
+      toewijzingMessageId: string;
+      toewijzingNummer: number;
+      begindatum: string;
+      statusAanlevering: '1' | '3';
+    }
+  | {
+      type: 'WMO307';
+      toewijzingMessageId: string;
+      toewijzingNummer: number;
+      begindatum: string;
+      einddatum: string;
+      redenBeeindiging: string;
+      statusAanlevering: '1' | '3';
+    };
+
+export interface SendMessageInput {
+  /** workflow id + step (or, for a 302, the 301's message id): a retry finds its earlier outbox row. */
+  idempotencyKey: string;
+  workflowId: string;
+  /** Dagtekening of the message (the workflow's day, Europe/Amsterdam). */
+  dagtekening: string;
+  message: OutgoingMessage;
+}
+
+export interface SendMessageResult {
+  outboxId: string;
+  /** BerichtIdentificatie/Identificatie given to the message; retours are matched on it. */
+  identificatie: string;
+  /** True when the row already existed (a retry or a second workflow for the same 301). */
+  duplicate: boolean;
+}
+
+export interface EscalationInput {
+  /** workflow id + deadline id: the same escalation is written and delivered once. */
+  idempotencyKey: string;
+  workflowId: string;
+  gemeente: string;
+  aanbieder: string;
+  toewijzingNummer: number;
+  action: string;
+  rule: string;
+  owner: 'aanbieder' | 'gemeente';
+  dueDate: string;
+  /** Working days past due when escalated. */
+  lateWorkingDays: number;
+  /** Parties to notify, from the profile's escalation table. */
+  recipients: ('aanbieder' | 'gemeente')[];
+}
+
+export interface EscalationResult {
+  escalationId: string;
+  delivered: number;
+  failed: number;
+}
+
+export interface ClaimPeriodInput {
+  workflowId: string;
+  gemeente: string;
+  aanbieder: string;
+  toewijzingNummer: number;
+  calendar: 'month' | 'cak4w';
+  start: string;
+  end: string;
+}
