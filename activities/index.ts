@@ -1,4 +1,5 @@
 import type { Database } from '../db';
+import { createClaimActivities } from './claims';
 import { createProjectionActivities } from './projection';
 
 /** Real dependencies the worker binds; tests hand in a test database. */
@@ -10,6 +11,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps),
+    ...createClaimActivities(deps),
   };
 }
 

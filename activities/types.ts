@@ -80,3 +80,40 @@ export interface ClaimPeriodInput {
   start: string;
   end: string;
 }
+
+/** One assignment's row in the read model; codes and keys only, never a BSN or name. */
+export interface AssignmentProjection {
+  workflowId: string;
+  gemeente: string;
+  toewijzingNummer: number;
+  aanbieder: string;
+  clientRef: string;
+  productCategorie?: string;
+  productCode?: string;
+  ingangsdatum: string;
+  einddatum?: string;
+  profile: string;
+  status: string;
+  overdue: boolean;
+  /** Grows with every state change; the read model keeps the newest. */
+  revision: number;
+  /** Last day of the earliest open deadline. */
+  nextDeadline?: string;
+  /** Open deadlines, for lists across assignments (GET /v1/deadlines). */
+  openDeadlines: {
+    id: string;
+    action: string;
+    owner: string;
+    rule: string;
+    due: string;
+    escalated: boolean;
+  }[];
+}
+
+/** What the assignment workflow calls; the worker's `createActivities` must provide all of them. */
+export interface AssignmentActivities {
+  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
+  recordAssignment(row: AssignmentProjection): Promise<void>;
+  escalate(input: EscalationInput): Promise<EscalationResult>;
+  openClaimPeriod(input: ClaimPeriodInput): Promise<void>;
+}

@@ -11,6 +11,7 @@ const indexedType: Record<
 > = {
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
 /**

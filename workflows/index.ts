@@ -1,2 +1,6 @@
-// Entry point the worker bundles: every workflow type the task queue serves.
+/*
+ * workflows/: the deterministic lifecycle. Entry point the worker bundles: every workflow type the task
+ * queue serves. Imports only iwmo/ and calendar/ (pure) and type-only activity contracts.
+ */
+export { assignmentWorkflow } from './assignment/workflow';
 export { smokeWorkflow } from './smoke';

@@ -9,6 +9,17 @@ export const WmoOverdue = defineSearchAttributeKey('WmoOverdue', SearchAttribute
 export const WmoGemeente = defineSearchAttributeKey('WmoGemeente', SearchAttributeType.KEYWORD);
 export const WmoAanbieder = defineSearchAttributeKey('WmoAanbieder', SearchAttributeType.KEYWORD);
 export const WmoStatus = defineSearchAttributeKey('WmoStatus', SearchAttributeType.KEYWORD);
+/** Due moment (end of the Amsterdam day) of the earliest open deadline; absent when none is open. */
+export const WmoNextDeadline = defineSearchAttributeKey('WmoNextDeadline', SearchAttributeType.DATETIME);
+/** Keyed hash of the client's BSN: finds every assignment of one client without naming them. */
+export const WmoClientRef = defineSearchAttributeKey('WmoClientRef', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, registered at dev-server start and ensured by the service at start-up. */
-export const customSearchAttributes = [WmoOverdue, WmoGemeente, WmoAanbieder, WmoStatus] as const;
+export const customSearchAttributes = [
+  WmoOverdue,
+  WmoGemeente,
+  WmoAanbieder,
+  WmoStatus,
+  WmoNextDeadline,
+  WmoClientRef,
+] as const;

@@ -1,4 +1,4 @@
-import { boolean, date, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /*
  * Read model of the assignment workflows, written by an activity on every state change, so lists
@@ -22,11 +22,21 @@ export const assignments = pgTable(
     profile: text('profile').notNull(),
     status: text('status').notNull(),
     overdue: boolean('overdue').notNull().default(false),
+    /** Grows with every state change of the workflow: an older write never overwrites a newer one. */
+    revision: integer('revision').notNull().default(0),
+    /** Last day of the earliest open deadline (null when none is open). */
+    nextDeadline: date('next_deadline'),
+    /** Open deadlines: action, owner, rule, due date, escalated — for lists across assignments. */
+    openDeadlines: jsonb('open_deadlines')
+      .$type<{ id: string; action: string; owner: string; rule: string; due: string; escalated: boolean }[]>()
+      .notNull()
+      .default([]),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('assignments_gemeente_idx').on(t.gemeente),
     index('assignments_aanbieder_idx').on(t.aanbieder),
     index('assignments_overdue_idx').on(t.overdue),
+    index('assignments_next_deadline_idx').on(t.nextDeadline),
   ],
 );

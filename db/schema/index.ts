@@ -1,3 +1,4 @@
 export * from './assignments';
+export * from './claims';
 export * from './escalations';
 export * from './messages';

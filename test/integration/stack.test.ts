@@ -153,9 +153,13 @@ describe('projection activity', () => {
       profile: 'iwmo-3.2',
       status: 'toegewezen',
       overdue: false,
+      revision: 1,
+      openDeadlines: [],
     };
     await recordAssignment(row);
-    await recordAssignment({ ...row, status: 'gestart', overdue: true });
+    await recordAssignment({ ...row, status: 'gestart', overdue: true, revision: 3 });
+    // A late retry of an older revision must not overwrite the newer row.
+    await recordAssignment({ ...row, status: 'toegewezen', revision: 2 });
     const rows = await testDb.handle.db
       .select()
       .from(assignments)

@@ -143,6 +143,8 @@ export interface DeadlineState {
   action: DeadlineAction;
   owner: Party;
   rule: string;
+  /** What it is about when several can be open at once: the 301's message id, the 305/307's Identificatie. */
+  subject?: string;
   from: string;
   due: string;
   /** Events that close it (from the profile). */

@@ -1,0 +1,168 @@
+import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { afterEach, beforeEach } from 'vitest';
+import type {
+  AssignmentActivities,
+  AssignmentProjection,
+  ClaimPeriodInput,
+  EscalationInput,
+  SendMessageInput,
+} from '../../activities/types';
+import { amsterdamDateOf } from '../../calendar/amsterdam';
+import type { IsoDate } from '../../calendar/iso-date';
+import { loadProfiles } from '../../config/profiles';
+import {
+  type AssignmentInput,
+  assignmentWorkflowId,
+  retourSignal,
+  type ToewijzingVersion,
+  toewijzingSignal,
+} from '../../workflows/assignment/contract';
+import { assignmentWorkflow } from '../../workflows/assignment/workflow';
+import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
+
+/*
+ * Workflow-layer test doubles for the assignment workflow's activities (allowed in workflow tests only),
+ * recording every call, plus a builder for toewijzing versions. Client data never appears: a clientRef.
+ */
+
+export interface RecordedActivities extends AssignmentActivities {
+  sent: SendMessageInput[];
+  escalations: EscalationInput[];
+  projections: AssignmentProjection[];
+  claims: ClaimPeriodInput[];
+}
+
+export function recordingActivities(): RecordedActivities {
+  const sent: SendMessageInput[] = [];
+  const byKey = new Map<string, string>();
+  const escalations: EscalationInput[] = [];
+  const projections: AssignmentProjection[] = [];
+  const claims: ClaimPeriodInput[] = [];
+  return {
+    sent,
+    escalations,
+    projections,
+    claims,
+    async sendMessage(input) {
+      const existing = byKey.get(input.idempotencyKey);
+      if (existing) return { outboxId: existing, identificatie: existing, duplicate: true };
+      sent.push(input);
+      const identificatie = `ID${String(sent.length).padStart(4, '0')}`;
+      byKey.set(input.idempotencyKey, identificatie);
+      return { outboxId: identificatie, identificatie, duplicate: false };
+    },
+    async recordAssignment(row) {
+      projections.push(row);
+    },
+    async escalate(input) {
+      escalations.push(input);
+      return { escalationId: input.idempotencyKey, delivered: input.recipients.length, failed: 0 };
+    },
+    async openClaimPeriod(input) {
+      claims.push(input);
+    },
+  };
+}
+
+export const profiles = loadProfiles();
+
+let nextMessage = 1;
+
+/** A toewijzing version as the inbox router would decode it from a 301. */
+export function version(
+  overrides: Partial<ToewijzingVersion> & { ingangsdatum: IsoDate; ontvangen: IsoDate },
+): ToewijzingVersion {
+  const n = nextMessage++;
+  return {
+    messageId: `msg-${n}-${Math.random().toString(36).slice(2, 8)}`,
+    berichtIdentificatie: `T${n}`,
+    gemeente: '0363',
+    aanbieder: '12345678',
+    clientRef: 'c_test0001',
+    toewijzingNummer: 1000 + n,
+    product: { categorie: '02', code: '02A01' },
+    toewijzingsdatum: overrides.ontvangen,
+    toewijzingstijd: '09:00:00',
+    omvang: { volume: 4, eenheid: '04', frequentie: '2' },
+    ...overrides,
+  };
+}
+
+export function inputFor(v: ToewijzingVersion): AssignmentInput {
+  return { toewijzing: v, profile: profiles.profileFor(v.gemeente) };
+}
+
+export const today = (ms: number) => amsterdamDateOf(ms);
+
+/** Polls `probe` (real time) until it returns a value; for waiting on activity calls of a running worker. */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * One time-skipping server per test, with helpers to start assignments and wait for their messages.
+ * Workflows a test started are terminated after it, so a failed test never leaks into the next.
+ */
+export type AssignmentHandle = WorkflowHandleWithSignaledRunId<typeof assignmentWorkflow>;
+
+export function useAssignmentHarness() {
+  const started: string[] = [];
+  const h = {
+    env: undefined as unknown as TemporalTestEnv,
+    async startAssignment(v: ToewijzingVersion, taskQueue: string): Promise<AssignmentHandle> {
+      started.push(assignmentWorkflowId(v.gemeente, v.toewijzingNummer));
+      return h.env.client.workflow.signalWithStart(assignmentWorkflow, {
+        taskQueue,
+        workflowId: assignmentWorkflowId(v.gemeente, v.toewijzingNummer),
+        args: [inputFor(v)],
+        signal: toewijzingSignal,
+        signalArgs: [v],
+      });
+    },
+    async sentOf(acts: RecordedActivities, type: string, count = 1) {
+      return eventually(() => {
+        const found = acts.sent.filter((s) => s.message.type === type);
+        return found.length >= count ? found : undefined;
+      }, `${count}× ${type} sent`);
+    },
+    /** The Identificatie the test double gave the n-th message of a type. */
+    identificatieOf(acts: RecordedActivities, type: string, n = 0): string {
+      const key = acts.sent.filter((s) => s.message.type === type)[n]?.idempotencyKey;
+      const index = acts.sent.findIndex((s) => s.idempotencyKey === key);
+      return `ID${String(index + 1).padStart(4, '0')}`;
+    },
+    async retour(handle: AssignmentHandle, type: 'WMO306' | 'WMO308', heen: string, codes: string[] = []) {
+      await handle.signal(retourSignal, {
+        messageId: `in-${type}-${heen}-${codes.join('')}`,
+        messageType: type,
+        heenIdentificatie: heen,
+        retourCodes: codes,
+        ontvangen: today(await h.env.currentTimeMs()),
+      });
+    },
+  };
+  // A server per test: the time-skipping server's clock and locks never carry over from one scenario to the next.
+  beforeEach(async () => {
+    h.env = await createTimeSkippingEnv();
+  });
+  afterEach(async () => {
+    for (const id of started.splice(0)) {
+      await h.env.client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined);
+    }
+    await h.env?.teardown();
+  });
+  return h;
+}

@@ -1,0 +1,147 @@
+import { deadlinesFor, dueDate } from '../../calendar/deadlines';
+import type { IsoDate } from '../../calendar/iso-date';
+import type { DeadlineAction, LifecycleEventType, ProtocolProfile } from '../../calendar/profile';
+import { workingDaysBetween } from '../../calendar/working-days';
+import type { DeadlineState } from './contract';
+
+/*
+ * The open and closed deadlines of one assignment. Every term comes from the protocol profile through
+ * calendar/deadlinesFor; this book only remembers them, closes them when their event happens and says
+ * which ones have passed. Pure and deterministic: the workflow hands in "today".
+ */
+
+export interface OpenOptions {
+  subject?: string;
+  /** Open only the deadlines for which this says yes (e.g. not for a 305 that is no longer owed). */
+  keep?: (action: DeadlineAction) => boolean;
+  reopenedBy?: string[];
+}
+
+export class DeadlineBook {
+  constructor(
+    readonly list: DeadlineState[],
+    private readonly profile: ProtocolProfile,
+    private readonly nextId: () => number,
+  ) {}
+
+  /** Opens what `event` opens under the profile; an action already open for the same subject is kept once. */
+  open(event: LifecycleEventType, date: IsoDate, options: OpenOptions = {}): DeadlineState[] {
+    const opened: DeadlineState[] = [];
+    for (const d of deadlinesFor({ type: event, date }, this.profile).opens) {
+      if (options.keep && !options.keep(d.action)) continue;
+      if (this.openFor(d.action, options.subject).length > 0) continue;
+      const deadline: DeadlineState = {
+        id: `${d.action}#${this.nextId()}`,
+        action: d.action,
+        owner: d.owner,
+        rule: d.rule,
+        from: d.from,
+        due: d.due,
+        closedBy: d.closedBy,
+        status: 'open',
+        ...(options.subject === undefined ? {} : { subject: options.subject }),
+        ...(options.reopenedBy === undefined ? {} : { reopenedBy: options.reopenedBy }),
+      };
+      this.list.push(deadline);
+      opened.push(deadline);
+    }
+    return opened;
+  }
+
+  /**
+   * Opens a fresh deadline for `action` counted from `from` with the profile's own term for that action,
+   * whatever event normally opens it (a rejected 305 reopens the provider's 305 deadline from the retour).
+   */
+  reopen(action: DeadlineAction, from: IsoDate, reopenedBy: string[]): DeadlineState | undefined {
+    const rule = this.profile.deadlines.find((r) => r.action === action);
+    if (!rule || this.openFor(action).length > 0) return undefined;
+    const deadline: DeadlineState = {
+      id: `${action}#${this.nextId()}`,
+      action,
+      owner: rule.owner,
+      rule: rule.rule,
+      from,
+      due: dueDate(from, rule, this.profile.workingDays),
+      closedBy: [...rule.closedBy],
+      status: 'open',
+      reopenedBy,
+    };
+    this.list.push(deadline);
+    return deadline;
+  }
+
+  /** Open deadlines for an action; with a subject, only those about that subject (or about none). */
+  openFor(action: DeadlineAction, subject?: string): DeadlineState[] {
+    return this.list.filter(
+      (d) =>
+        d.status === 'open' &&
+        d.action === action &&
+        (subject === undefined || d.subject === undefined || d.subject === subject),
+    );
+  }
+
+  /** Moves an open, not yet escalated deadline to a new due date (the actual start replaces the expected one). */
+  rebase(action: DeadlineAction, event: LifecycleEventType, date: IsoDate): void {
+    const fresh = deadlinesFor({ type: event, date }, this.profile).opens.find((d) => d.action === action);
+    if (!fresh) return;
+    for (const d of this.openFor(action)) {
+      if (d.escalated) continue;
+      d.from = fresh.from;
+      d.due = fresh.due;
+    }
+  }
+
+  /** Closes the open deadlines `event` satisfies (for `subject`, if given); returns them with how late they were. */
+  close(event: LifecycleEventType, today: IsoDate, subject?: string): DeadlineState[] {
+    const closed = this.list.filter(
+      (d) =>
+        d.status === 'open' &&
+        d.closedBy.includes(event) &&
+        (subject === undefined || d.subject === undefined || d.subject === subject),
+    );
+    for (const d of closed) {
+      d.status = 'met';
+      d.closedOn = today;
+      d.lateWorkingDays = this.lateness(d.due, today);
+    }
+    return closed;
+  }
+
+  /** Nothing is owed any more for these (the toewijzing was deleted, care never started, …). */
+  cancel(predicate: (d: DeadlineState) => boolean): void {
+    for (const d of this.list) if (d.status === 'open' && predicate(d)) d.status = 'cancelled';
+  }
+
+  /** Working days past `due` on `today` (0 when on time). */
+  lateness(due: IsoDate, today: IsoDate): number {
+    return today > due ? workingDaysBetween(due, today, this.profile.workingDays) : 0;
+  }
+
+  /** Open deadlines whose last day has passed and that were not escalated yet. */
+  toEscalate(today: IsoDate): DeadlineState[] {
+    return this.list.filter((d) => d.status === 'open' && !d.escalated && d.due < today);
+  }
+
+  /** Any open deadline past its last day (escalated or not). */
+  overdue(today: IsoDate): boolean {
+    return this.list.some((d) => d.status === 'open' && d.due < today);
+  }
+
+  /** Last day of the earliest open deadline that is not overdue yet: the next one the timer waits for. */
+  nextDue(today: IsoDate): IsoDate | undefined {
+    const dues = this.list.filter((d) => d.status === 'open' && d.due >= today).map((d) => d.due);
+    return dues.sort()[0];
+  }
+
+  /** Earliest open deadline overall (shown to operators as WmoNextDeadline). */
+  earliestOpen(): IsoDate | undefined {
+    return this.list
+      .filter((d) => d.status === 'open')
+      .map((d) => d.due)
+      .sort()[0];
+  }
+
+  hasOpen(): boolean {
+    return this.list.some((d) => d.status === 'open');
+  }
+}

@@ -1,0 +1,618 @@
+import type { OutgoingMessage, SendMessageResult } from '../../activities/types';
+import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
+import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
+import { type Period, periodOf } from '../../calendar/periods';
+import type { ProtocolProfile } from '../../calendar/profile';
+import { redenBeeindiging } from '../../iwmo/codelists';
+import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
+import type {
+  AssignmentInput,
+  AssignmentState,
+  AssignmentStatus,
+  CorrectionEvent,
+  DeadlineState,
+  DeliveryState,
+  EventResult,
+  RetourReceived,
+  StartEvent,
+  StopEvent,
+  ToewijzingVersion,
+} from './contract';
+import { DeadlineBook } from './deadlines';
+import { refuse } from './refusal';
+
+/*
+ * One assignment's lifecycle as a state object: every handler of the workflow is one call on it, and
+ * the workflow's main loop asks it what to do next (send, escalate, hand a period to claims, end).
+ * Pure and deterministic: time comes in as an argument, I/O goes out as work items.
+ */
+
+/** A message this assignment owes, waiting for the main loop to hand it to `sendMessage`. */
+export interface OwedMessage {
+  key: string;
+  message: OutgoingMessage;
+  /** Which delivery (index into deliveries) and which part of it the message is about. */
+  delivery?: number;
+  part?: 'start' | 'stop';
+}
+
+/** Everything carried across continue-as-new: plain JSON only. */
+export interface CarriedState extends AssignmentState {
+  profile: ProtocolProfile;
+  seq: number;
+  /** Grows with every write of the read model, so an older write never overwrites a newer one. */
+  revision: number;
+  /** Update results by the caller's event id: the same event again gets the same answer, in any run. */
+  processedEvents: Record<string, EventResult>;
+  /** Inbox ids of the 301s and retours already taken in (re-delivery is a no-op). */
+  seenMessages: string[];
+  owed: OwedMessage[];
+  /** Identificatie of every 305/307 sent → what it was about, to match the 306/308 on it. */
+  sent: Record<string, { part: 'start' | 'stop'; delivery: number; statusAanlevering: '1' | '3' }>;
+  /** Set once the last care day and its billing period are known to be behind us. */
+  lastClaimedEnd?: string;
+}
+
+const keepEventIds = 500;
+const retourApproved = (codes: string[]) => codes.every((c) => c === '0200');
+
+export class Assignment {
+  readonly s: CarriedState;
+  readonly book: DeadlineBook;
+
+  /** The version the workflow was started with, taken in by `init` (a carried state already has it). */
+  private firstVersion: ToewijzingVersion | undefined;
+
+  constructor(input: AssignmentInput) {
+    this.s = (input.carried as CarriedState | undefined) ?? freshState(input);
+    this.book = new DeadlineBook(this.s.deadlines, this.s.profile, () => ++this.s.seq);
+    this.firstVersion = input.carried === undefined ? input.toewijzing : undefined;
+  }
+
+  init(workflowId: string, now: number): void {
+    this.s.workflowId = workflowId;
+    const first = this.firstVersion;
+    this.firstVersion = undefined;
+    if (first) this.receiveVersion(first, now);
+  }
+
+  get profile(): ProtocolProfile {
+    return this.s.profile;
+  }
+
+  today(now: number): IsoDate {
+    return amsterdamDateOf(now);
+  }
+
+  // ---- 301 versions (signal) ----
+
+  receiveVersion(v: ToewijzingVersion, now: number): void {
+    const seenKey = `301:${v.messageId}`;
+    if (this.s.seenMessages.includes(seenKey)) return; // the same 301 delivered again
+    this.remember(seenKey);
+    this.s.messages.push({
+      direction: 'in',
+      type: 'WMO301',
+      ref: v.messageId,
+      status: 'ontvangen',
+      on: v.ontvangen,
+    });
+    this.owe302(v);
+
+    const first = this.s.versions.length === 0;
+    const order = first ? 1 : compareToewijzingVersions(v, this.s.toewijzing);
+    const record = {
+      toewijzingsdatum: v.toewijzingsdatum,
+      toewijzingstijd: v.toewijzingstijd,
+      messageId: v.messageId,
+    };
+    if (order <= 0) {
+      // Arrival order means nothing (OP080): an older or identical version is recorded and changes nothing.
+      this.s.versions.push({ ...record, applied: false, reason: order === 0 ? 'identical' : 'older' });
+      return;
+    }
+    this.s.versions.push({ ...record, applied: true });
+    const previous = this.s.toewijzing;
+    this.s.toewijzing = v;
+    this.apply(v, first ? undefined : previous, now);
+  }
+
+  private owe302(v: ToewijzingVersion): void {
+    this.book.open('301-ontvangen', v.ontvangen, {
+      subject: v.messageId,
+      keep: (action) => action === 'verstuur-302' || (action === 'verstuur-305' && this.startOwed()),
+    });
+    // One 302 answers the whole 301, however many workflows it fanned out to: keyed by the 301's id.
+    this.s.owed.push({
+      key: `302:${v.messageId}`,
+      message: { type: 'WMO302', heenMessageId: v.messageId, retourCodes: [] },
+    });
+  }
+
+  private apply(v: ToewijzingVersion, previous: ToewijzingVersion | undefined, now: number): void {
+    const today = this.today(now);
+    if (isDeletedToewijzing(v)) {
+      // RedenWijziging 13: treated as never sent; nothing is owed any more but the 302 on this 301.
+      this.s.status = 'verwijderd';
+      this.book.cancel((d) => d.action !== 'verstuur-302');
+      this.s.owed = this.s.owed.filter((o) => o.message.type === 'WMO302');
+      return;
+    }
+    if (this.s.status === 'verwijderd') this.s.status = this.currentDelivery() ? 'in-zorg' : 'toegewezen';
+    if (!this.startedEver()) {
+      // Until the provider reports the actual start, care is expected on the Ingangsdatum (OP271:
+      // counted from the 301's receipt when the toewijzing is retroactive).
+      if (previous && previous.ingangsdatum !== v.ingangsdatum)
+        this.book.cancel((d) => d.action === 'verstuur-305' && !d.escalated);
+      this.book.open('zorg-gestart', maxIsoDate(v.ingangsdatum, v.ontvangen), {
+        keep: () => this.startOwed(),
+      });
+    }
+    if (v.einddatum && v.einddatum < today && this.runningDelivery()) {
+      // Withdrawal: the end moved into the past while care runs → a 307 is owed (counted from receipt).
+      this.book.open('zorg-gestopt', maxIsoDate(v.einddatum, v.ontvangen), {
+        keep: (a) => a === 'verstuur-307',
+      });
+    }
+    this.onDayPassed(now);
+  }
+
+  // ---- lifecycle events (updates) ----
+
+  known(eventId: string): EventResult | undefined {
+    return this.s.processedEvents[eventId];
+  }
+
+  validateStart(e: StartEvent, now: number): void {
+    if (this.known(e.eventId)) return;
+    this.requireLinked();
+    this.requireWithinToewijzing(e.begindatum);
+    if (e.begindatum > this.today(now)) refuse('Toekomst', `Begindatum ${e.begindatum}`);
+    const current = this.currentDelivery();
+    const stopped = !!current?.stop && current.stop.status !== 'deleted' && current.stop.status !== 'rejected';
+    if (current && !stopped && current.start.status !== 'rejected') {
+      refuse('TR326', `actuele start ${current.begindatum}`);
+    }
+    if (current && stopped && e.begindatum <= (current.einddatum ?? '')) {
+      refuse('TR326', `nieuwe Begindatum moet na de stop van ${current.einddatum} liggen`);
+    }
+    if (
+      this.s.deliveries.some(
+        (d) => d.begindatum === e.begindatum && d.start.status !== 'deleted' && d.start.status !== 'rejected',
+      )
+    ) {
+      refuse('TR074', `start ${e.begindatum}`);
+    }
+  }
+
+  start(e: StartEvent, now: number): EventResult {
+    const known = this.known(e.eventId);
+    if (known) return known;
+    const today = this.today(now);
+    const current = this.currentDelivery();
+    let index: number;
+    if (current && current.start.status === 'rejected' && !current.stop) {
+      // A rejected 305 counts as never sent: the corrected start replaces it.
+      current.begindatum = e.begindatum;
+      current.start = { status: 'owed' };
+      index = this.s.deliveries.indexOf(current);
+    } else {
+      index = this.s.deliveries.push({ begindatum: e.begindatum, start: { status: 'owed' } }) - 1;
+    }
+    // The actual start replaces the expected one (OP271: retroactive → from the 301's receipt).
+    const startDate = maxIsoDate(e.begindatum, this.s.toewijzing.ontvangen);
+    if (this.book.openFor('verstuur-305').length > 0)
+      this.book.rebase('verstuur-305', 'zorg-gestart', startDate);
+    else this.book.open('zorg-gestart', startDate, { keep: (a) => a === 'verstuur-305' });
+    const late = Math.max(
+      0,
+      ...this.book.openFor('verstuur-305').map((d) => this.book.lateness(d.due, today)),
+    );
+    this.owe('305', index, e.begindatum, undefined, '1', e.eventId);
+    this.s.status = 'in-zorg';
+    this.s.lastClaimedEnd = undefined;
+    return this.answer(e.eventId, ['305'], late);
+  }
+
+  validateStop(e: StopEvent, now: number): void {
+    if (this.known(e.eventId)) return;
+    this.requireLinked();
+    if (!(e.redenBeeindiging in redenBeeindigingCodes))
+      refuse('RedenBeeindiging', `code ${e.redenBeeindiging}`);
+    const current = this.currentDelivery();
+    if (!current || current.start.status === 'deleted' || current.start.status === 'rejected')
+      refuse('TR382');
+    if (e.einddatum < current.begindatum)
+      refuse('TR018', `Begindatum ${current.begindatum}, Einddatum ${e.einddatum}`);
+    if (e.einddatum > this.today(now) && e.redenBeeindiging !== '20') {
+      // A planned end is reported when it has happened; the toewijzing's own end is already known.
+      refuse('Toekomst', `Einddatum ${e.einddatum}`);
+    }
+    const stop = current.stop;
+    if (!stop || stop.status === 'deleted' || stop.status === 'rejected') return;
+    if (current.redenBeeindiging !== '20') refuse('TR415', `start ${current.begindatum}`);
+    if (e.redenBeeindiging === '20') refuse('TR413');
+    if (e.einddatum < (current.einddatum ?? '')) refuse('TR414', `actuele stop ${current.einddatum}`);
+  }
+
+  stop(e: StopEvent, now: number): EventResult {
+    const known = this.known(e.eventId);
+    if (known) return known;
+    const today = this.today(now);
+    const current = this.currentDelivery() as DeliveryState;
+    const index = this.s.deliveries.indexOf(current);
+    const afterTemporary = current.redenBeeindiging === '20' && current.stop?.status !== 'rejected';
+    current.einddatum = e.einddatum;
+    current.redenBeeindiging = e.redenBeeindiging;
+    current.stop = { status: 'owed' };
+    // OP272: 5 wd after the actual end; a definitive stop after a temporary one counts from when it became known.
+    const stopDate = afterTemporary ? today : e.einddatum;
+    if (this.book.openFor('verstuur-307').length === 0)
+      this.book.open('zorg-gestopt', stopDate, { keep: (a) => a === 'verstuur-307' });
+    const late = Math.max(
+      0,
+      ...this.book.openFor('verstuur-307').map((d) => this.book.lateness(d.due, today)),
+    );
+    this.owe('307', index, current.begindatum, current, '1', e.eventId);
+    this.s.status = e.redenBeeindiging === '20' ? 'tijdelijk-gestopt' : 'gestopt';
+    return this.answer(e.eventId, ['307'], late);
+  }
+
+  validateCorrection(e: CorrectionEvent, now: number): void {
+    if (this.known(e.eventId)) return;
+    if (e.statusAanlevering === '2') refuse('CS058');
+    this.requireLinked();
+    const delivery = this.findDelivery(e);
+    if (!delivery) refuse('TR063', `${e.target} ${e.begindatum}`);
+    if (e.target === 'start' && delivery.stop && delivery.stop.status !== 'deleted') refuse('TR071');
+    const r = e.replacement;
+    if (!r) return;
+    if (e.target === 'start') {
+      if (!r.begindatum) refuse('TR019', 'replacement needs a begindatum');
+      this.requireWithinToewijzing(r.begindatum);
+      if (r.begindatum > this.today(now)) refuse('Toekomst', `Begindatum ${r.begindatum}`);
+    } else {
+      if (!r.einddatum || !r.redenBeeindiging)
+        refuse('TR018', 'replacement needs einddatum and redenBeeindiging');
+      if (!(r.redenBeeindiging in redenBeeindigingCodes))
+        refuse('RedenBeeindiging', `code ${r.redenBeeindiging}`);
+      if (r.einddatum < delivery.begindatum) refuse('TR018', `Begindatum ${delivery.begindatum}`);
+    }
+  }
+
+  correct(e: CorrectionEvent, now: number): EventResult {
+    const known = this.known(e.eventId);
+    if (known) return known;
+    const delivery = this.findDelivery(e) as DeliveryState;
+    const index = this.s.deliveries.indexOf(delivery);
+    const messages: string[] = [];
+    if (e.target === 'start') {
+      // StatusAanlevering 3 deletes the earlier start with the same key; the replacement is a new delivery.
+      this.owe('305', index, delivery.begindatum, undefined, '3', `${e.eventId}:delete`);
+      delivery.start = { ...delivery.start, status: 'deleted' };
+      messages.push('305');
+      if (e.replacement?.begindatum) {
+        const fresh =
+          this.s.deliveries.push({ begindatum: e.replacement.begindatum, start: { status: 'owed' } }) - 1;
+        this.owe('305', fresh, e.replacement.begindatum, undefined, '1', `${e.eventId}:new`);
+        messages.push('305');
+      }
+      this.s.status = this.currentDelivery() ? 'in-zorg' : 'toegewezen';
+    } else {
+      this.owe('307', index, delivery.begindatum, delivery, '3', `${e.eventId}:delete`);
+      messages.push('307');
+      const r = e.replacement;
+      if (r?.einddatum && r.redenBeeindiging) {
+        delivery.einddatum = r.einddatum;
+        delivery.redenBeeindiging = r.redenBeeindiging;
+        delivery.stop = { status: 'owed' };
+        this.owe('307', index, delivery.begindatum, delivery, '1', `${e.eventId}:new`);
+        messages.push('307');
+        this.s.status = r.redenBeeindiging === '20' ? 'tijdelijk-gestopt' : 'gestopt';
+      } else {
+        delivery.stop = undefined;
+        delivery.einddatum = undefined;
+        delivery.redenBeeindiging = undefined;
+        this.s.status = 'in-zorg';
+      }
+    }
+    this.s.lastClaimedEnd = undefined;
+    this.onDayPassed(now);
+    return this.answer(e.eventId, messages, undefined);
+  }
+
+  // ---- retours (signal) ----
+
+  receiveRetour(r: RetourReceived, now: number): void {
+    const seenKey = `retour:${r.messageId}`;
+    if (this.s.seenMessages.includes(seenKey)) return;
+    this.remember(seenKey);
+    const sent = this.s.sent[r.heenIdentificatie];
+    const approved = retourApproved(r.retourCodes);
+    this.s.messages.push({
+      direction: 'in',
+      type: r.messageType,
+      ref: r.messageId,
+      identificatie: r.heenIdentificatie,
+      status: sent ? (approved ? 'goedgekeurd' : 'afgekeurd') : 'niet-gekoppeld',
+      on: r.ontvangen,
+    });
+    if (!sent) return;
+    this.book.close(
+      r.messageType === 'WMO306' ? '306-verzonden' : '308-verzonden',
+      r.ontvangen,
+      r.heenIdentificatie,
+    );
+    const delivery = this.s.deliveries[sent.delivery];
+    const part = delivery?.[sent.part];
+    if (!delivery || !part || sent.statusAanlevering === '3' || part.identificatie !== r.heenIdentificatie)
+      return;
+    part.status = approved ? 'approved' : 'rejected';
+    part.retourCodes = r.retourCodes;
+    if (!approved) {
+      // A rejected 305/307 counts as not sent: the provider's deadline opens again, from the retour.
+      this.book.reopen(sent.part === 'start' ? 'verstuur-305' : 'verstuur-307', r.ontvangen, r.retourCodes);
+    }
+    this.onDayPassed(now);
+  }
+
+  // ---- work for the main loop ----
+
+  /** Called after `sendMessage` stored the message: closes the sender's deadline, opens the receiver's. */
+  sent(owed: OwedMessage, result: SendMessageResult, now: number): void {
+    const today = this.today(now);
+    this.s.owed = this.s.owed.filter((o) => o.key !== owed.key);
+    const type = owed.message.type;
+    this.s.messages.push({
+      direction: 'out',
+      type,
+      ref: owed.key,
+      identificatie: result.identificatie,
+      status: 'verzonden',
+      on: today,
+    });
+    if (owed.message.type === 'WMO302') {
+      this.book.close('302-verzonden', today, owed.message.heenMessageId);
+      return;
+    }
+    const part = owed.part ?? 'start';
+    const statusAanlevering = owed.message.statusAanlevering;
+    this.s.sent[result.identificatie] = { part, delivery: owed.delivery ?? 0, statusAanlevering };
+    const delivery = owed.delivery === undefined ? undefined : this.s.deliveries[owed.delivery];
+    const target = delivery?.[part];
+    if (target && statusAanlevering === '1') {
+      target.status = 'sent';
+      target.identificatie = result.identificatie;
+    }
+    const [sentEvent, receivedEvent] =
+      part === 'start'
+        ? (['305-verzonden', '305-ontvangen'] as const)
+        : (['307-verzonden', '307-ontvangen'] as const);
+    if (statusAanlevering === '1') this.book.close(sentEvent, today);
+    // The gemeente owes a retour on every 305/307 (also on a deletion), counted from its receipt.
+    this.book.open(receivedEvent, today, { subject: result.identificatie });
+  }
+
+  /** `sendMessage` refused the message (a rule broke): it stays visible, its deadline stays open. */
+  sendRefused(owed: OwedMessage, reason: string, now: number): void {
+    this.s.owed = this.s.owed.filter((o) => o.key !== owed.key);
+    this.s.messages.push({
+      direction: 'out',
+      type: owed.message.type,
+      ref: owed.key,
+      status: `geweigerd: ${reason}`,
+      on: this.today(now),
+    });
+    const delivery = owed.delivery === undefined ? undefined : this.s.deliveries[owed.delivery];
+    const target = delivery?.[owed.part ?? 'start'];
+    if (target && target.status === 'owed') target.status = 'rejected';
+  }
+
+  escalated(d: DeadlineState, now: number): void {
+    d.escalated = true;
+    this.s.escalations.push({
+      deadlineId: d.id,
+      rule: d.rule,
+      owner: d.owner,
+      due: d.due,
+      on: this.today(now),
+    });
+  }
+
+  /** Day-driven changes: the toewijzing's end passing. Idempotent; call whenever time may have moved. */
+  onDayPassed(now: number): void {
+    const today = this.today(now);
+    const end = this.s.toewijzing.einddatum;
+    if (this.s.status === 'verwijderd' || !end || end >= today) return;
+    if (this.runningDelivery()) {
+      // OP288: every started delivery ends with a stop, also on the toewijzing's own end date.
+      this.book.open('zorg-gestopt', end, {
+        keep: (a) => a === 'verstuur-307' && this.book.openFor('verstuur-307').length === 0,
+      });
+    } else if (!this.startedEver()) {
+      this.s.status = 'beeindigd';
+      this.book.cancel((d) => d.action === 'verstuur-305');
+    }
+  }
+
+  /** The billing period whose end is the next claims moment, if care was delivered in it. */
+  nextClaimPeriod(): Period | undefined {
+    const window = this.careWindow();
+    if (!window) return undefined;
+    const from = this.s.lastClaimedEnd ? addDays(this.s.lastClaimedEnd, 1) : window.from;
+    if (window.to !== undefined && from > window.to) return undefined;
+    return periodOf(from, this.profile.billing.calendar);
+  }
+
+  claimed(period: Period): void {
+    this.s.claimPeriods.push({ start: period.start, end: period.end });
+    this.s.lastClaimedEnd = period.end;
+  }
+
+  /** Every message sent and answered, every period handed to claims, and nothing more can come. */
+  finished(): boolean {
+    if (this.s.owed.length > 0 || this.book.hasOpen()) return false;
+    const { status } = this.s;
+    if (status === 'verwijderd' || status === 'beeindigd') return true;
+    // After a definitive stop: wait until the last period with care has been handed to claims.
+    return status === 'gestopt' && this.nextClaimPeriod() === undefined;
+  }
+
+  /** The next moment something is due: a deadline's end, the toewijzing's end, a billing period's end. */
+  nextWake(now: number): number | undefined {
+    const today = this.today(now);
+    const candidates: IsoDate[] = [];
+    const due = this.book.nextDue(today);
+    if (due) candidates.push(due);
+    const end = this.s.toewijzing.einddatum;
+    if (end && end >= today && this.s.status !== 'verwijderd') candidates.push(end);
+    const period = this.nextClaimPeriod();
+    if (period) candidates.push(period.end);
+    const first = candidates.sort()[0];
+    return first === undefined ? undefined : endOfAmsterdamDay(first).getTime() + 1;
+  }
+
+  refresh(now: number): void {
+    const today = this.today(now);
+    this.s.overdue = this.book.overdue(today);
+    const next = this.book.earliestOpen();
+    if (next) this.s.nextDeadline = next;
+    else delete this.s.nextDeadline;
+  }
+
+  // ---- helpers ----
+
+  private owe(
+    kind: '305' | '307',
+    delivery: number,
+    begindatum: IsoDate,
+    stop: DeliveryState | undefined,
+    statusAanlevering: '1' | '3',
+    eventKey: string,
+  ): void {
+    const base = {
+      toewijzingMessageId: this.s.toewijzing.messageId,
+      toewijzingNummer: this.s.toewijzing.toewijzingNummer,
+      begindatum,
+      statusAanlevering,
+    };
+    const message: OutgoingMessage =
+      kind === '305'
+        ? { type: 'WMO305', ...base }
+        : {
+            type: 'WMO307',
+            ...base,
+            einddatum: stop?.einddatum ?? begindatum,
+            redenBeeindiging: stop?.redenBeeindiging ?? '19',
+          };
+    this.s.owed.push({
+      key: `${this.s.workflowId}:${kind}:${eventKey}`,
+      message,
+      delivery,
+      part: kind === '305' ? 'start' : 'stop',
+    });
+  }
+
+  private answer(eventId: string, messages: string[], late: number | undefined): EventResult {
+    const result: EventResult = {
+      eventId,
+      accepted: true,
+      messages,
+      ...(late === undefined ? {} : { lateWorkingDays: late }),
+    };
+    this.s.processedEvents[eventId] = result;
+    const ids = Object.keys(this.s.processedEvents);
+    for (const old of ids.slice(0, Math.max(0, ids.length - keepEventIds)))
+      delete this.s.processedEvents[old];
+    return result;
+  }
+
+  private remember(key: string): void {
+    this.s.seenMessages.push(key);
+    if (this.s.seenMessages.length > keepEventIds)
+      this.s.seenMessages.splice(0, this.s.seenMessages.length - keepEventIds);
+  }
+
+  private requireLinked(): void {
+    if (this.s.status === 'verwijderd') refuse('TR019', 'de toewijzing is verwijderd (RedenWijziging 13)');
+  }
+
+  private requireWithinToewijzing(date: IsoDate): void {
+    const t = this.s.toewijzing;
+    if (date < t.ingangsdatum || (t.einddatum !== undefined && date > t.einddatum)) {
+      refuse(
+        'TR019',
+        `Begindatum ${date} ligt buiten de toewijzing ${t.ingangsdatum}–${t.einddatum ?? 'open'}`,
+      );
+    }
+  }
+
+  private findDelivery(e: CorrectionEvent): DeliveryState | undefined {
+    return this.s.deliveries.find((d) => {
+      if (d.begindatum !== e.begindatum) return false;
+      if (e.target === 'start') return d.start.status !== 'deleted' && d.start.status !== 'rejected';
+      return (
+        !!d.stop && d.stop.status !== 'deleted' && (e.einddatum === undefined || d.einddatum === e.einddatum)
+      );
+    });
+  }
+
+  /** The newest delivery whose start still stands. */
+  private currentDelivery(): DeliveryState | undefined {
+    return [...this.s.deliveries].reverse().find((d) => d.start.status !== 'deleted');
+  }
+
+  /** A delivery that started and has no (non-deleted) stop. */
+  private runningDelivery(): DeliveryState | undefined {
+    const d = this.currentDelivery();
+    return d && d.start.status !== 'rejected' && (!d.stop || d.stop.status === 'deleted') ? d : undefined;
+  }
+
+  private startedEver(): boolean {
+    return this.s.deliveries.some((d) => d.start.status !== 'deleted');
+  }
+
+  private startOwed(): boolean {
+    return this.s.status !== 'verwijderd' && !this.startedEver();
+  }
+
+  /** First and last day of care over all deliveries (open end while care runs). */
+  private careWindow(): { from: IsoDate; to?: IsoDate } | undefined {
+    const live = this.s.deliveries.filter(
+      (d) => d.start.status !== 'deleted' && d.start.status !== 'rejected',
+    );
+    if (live.length === 0) return undefined;
+    const from = live.map((d) => d.begindatum).sort()[0] as IsoDate;
+    const running = live.some((d) => !d.stop || d.stop.status === 'deleted' || d.redenBeeindiging === '20');
+    const ends = live.map((d) => d.einddatum ?? '').sort();
+    const to = running ? this.s.toewijzing.einddatum : ends[ends.length - 1];
+    return to === undefined ? { from } : { from, to };
+  }
+}
+
+const redenBeeindigingCodes = redenBeeindiging.labels;
+
+function freshState({ toewijzing, profile }: AssignmentInput): CarriedState {
+  return {
+    workflowId: '',
+    status: 'toegewezen',
+    toewijzing,
+    versions: [],
+    deliveries: [],
+    deadlines: [],
+    messages: [],
+    escalations: [],
+    overdue: false,
+    profileId: profile.id,
+    claimPeriods: [],
+    profile,
+    seq: 0,
+    revision: 0,
+    processedEvents: {},
+    seenMessages: [],
+    owed: [],
+    sent: {},
+  };
+}
+
+export type { AssignmentStatus };
