@@ -22,6 +22,10 @@ export function compareToewijzingVersions(a: ToewijzingVersionRef, b: Toewijzing
 }
 
 /** RedenWijziging 13 with Einddatum = Ingangsdatum: the toewijzing counts as never sent (CS335). */
-export function isDeletedToewijzing(t: { redenWijziging?: string; ingangsdatum: string; einddatum?: string }): boolean {
+export function isDeletedToewijzing(t: {
+  redenWijziging?: string;
+  ingangsdatum: string;
+  einddatum?: string;
+}): boolean {
   return t.redenWijziging === '13' && t.einddatum === t.ingangsdatum;
 }

@@ -5,14 +5,11 @@ import { addDays } from '../../calendar/iso-date';
 import { addWorkingDays } from '../../calendar/working-days';
 import {
   assignmentWorkflowId,
-  retourSignal,
   startUpdate,
   stateQuery,
   stopUpdate,
-  type ToewijzingVersion,
   toewijzingSignal,
 } from '../../workflows/assignment/contract';
-import { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import {
   eventually,
   profiles,

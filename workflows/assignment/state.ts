@@ -169,7 +169,8 @@ export class Assignment {
     this.requireWithinToewijzing(e.begindatum);
     if (e.begindatum > this.today(now)) refuse('Toekomst', `Begindatum ${e.begindatum}`);
     const current = this.currentDelivery();
-    const stopped = !!current?.stop && current.stop.status !== 'deleted' && current.stop.status !== 'rejected';
+    const stopped =
+      !!current?.stop && current.stop.status !== 'deleted' && current.stop.status !== 'rejected';
     if (current && !stopped && current.start.status !== 'rejected') {
       refuse('TR326', `actuele start ${current.begindatum}`);
     }
