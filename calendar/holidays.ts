@@ -1,4 +1,6 @@
-import { addDays, civilToEpochDay, type IsoDate, isoWeekday, makeIsoDate, parseIsoDate } from './iso-date';
+import { type AtwEquatedDaysRule, atwEquatedDaysOf } from './equated-days';
+import { easterSunday, koningsdag } from './feast-dates';
+import { addDays, civilToEpochDay, type IsoDate, makeIsoDate, parseIsoDate } from './iso-date';
 
 /*
  * Holidays of the Algemene termijnenwet (art. 3): the days iWmo's "werkdag" excludes by default, since
@@ -24,8 +26,11 @@ export type HolidayName = (typeof holidayNames)[number];
 
 export interface Holiday {
   date: IsoDate;
-  /** 'sluitingsdag' = an extra closing day from a profile, not a public holiday. */
-  name: HolidayName | 'sluitingsdag';
+  /**
+   * 'sluitingsdag' = an extra closing day from a profile, not a public holiday;
+   * 'gelijkgestelde-dag' = a day equated with a holiday under art. 3(3) Atw (equated-days.ts).
+   */
+  name: HolidayName | 'sluitingsdag' | 'gelijkgestelde-dag';
 }
 
 /**
@@ -34,11 +39,13 @@ export interface Holiday {
  *   CAOs and contracts have it), or 'never'.
  * - omit: holidays this contract treats as working days (e.g. 'goede-vrijdag').
  * - extraClosingDays: further non-working days (e.g. a bridge day the municipality is closed).
+ * - atwEquatedDays: opt-in to the days equated with holidays under art. 3(3) Atw (absent = none).
  */
 export interface HolidayRules {
   bevrijdingsdag: 'every-year' | 'lustrum' | 'never';
   omit: readonly HolidayName[];
   extraClosingDays: readonly IsoDate[];
+  atwEquatedDays?: AtwEquatedDaysRule | undefined;
 }
 
 /** The Algemene termijnenwet as it stands: every holiday, 5 May every year, no extra days. */
@@ -47,36 +54,6 @@ export const atwHolidayRules: HolidayRules = Object.freeze({
   omit: Object.freeze([]),
   extraClosingDays: Object.freeze([]),
 });
-
-/** Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
-export function easterSunday(year: number): IsoDate {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return makeIsoDate(year, month, day);
-}
-
-/**
- * The day the monarch's birthday is celebrated. Koningsdag (since 2014): 27 April, or Saturday 26 April
- * when the 27th is a Sunday. Before 2014 Koninginnedag: 30 April, or Saturday 29 April when the 30th is a
- * Sunday (the rule since 1980; earlier years get the same rule, which is good enough for deadlines).
- */
-export function koningsdag(year: number): IsoDate {
-  const day = year >= 2014 ? 27 : 30;
-  const date = makeIsoDate(year, 4, day);
-  return isoWeekday(date) === 7 ? addDays(date, -1) : date;
-}
 
 function bevrijdingsdagApplies(year: number, rule: HolidayRules['bevrijdingsdag']): boolean {
   if (rule === 'every-year') return true;
@@ -106,9 +83,18 @@ function atwHolidays(year: number): AtwHoliday[] {
   ];
 }
 
+/** Equated days the profile opted into, except those that are a holiday it keeps anyway. */
+function equatedDays(year: number, rules: HolidayRules, kept: readonly Holiday[]): Holiday[] {
+  if (!rules.atwEquatedDays) return [];
+  return atwEquatedDaysOf(year, rules.atwEquatedDays)
+    .filter((date) => !kept.some((h) => h.date === date))
+    .map((date) => ({ date, name: 'gelijkgestelde-dag' }));
+}
+
 /**
- * The holidays and extra closing days of a year under the given rules, sorted by date. Weekend days are
- * included when a holiday falls on one; two holidays may share a date (5 May can be Hemelvaartsdag).
+ * The holidays, equated days and extra closing days of a year under the given rules, sorted by date.
+ * Weekend days are included when a holiday falls on one; two holidays may share a date (5 May can be
+ * Hemelvaartsdag).
  */
 export function holidaysOf(year: number, rules: HolidayRules = atwHolidayRules): Holiday[] {
   const kept = atwHolidays(year).filter(
@@ -119,7 +105,9 @@ export function holidaysOf(year: number, rules: HolidayRules = atwHolidayRules):
   const extra: Holiday[] = rules.extraClosingDays
     .filter((date) => parseIsoDate(date).year === year)
     .map((date) => ({ date, name: 'sluitingsdag' }));
-  return [...kept, ...extra].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return [...kept, ...equatedDays(year, rules, kept), ...extra].sort((a, b) =>
+    a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+  );
 }
 
 /** The non-working days of a year other than weekends, as epoch days, for fast lookups. */

@@ -21,16 +21,16 @@ export {
   type OpenedDeadline,
   paymentTerm,
 } from './deadlines';
+export { type AtwEquatedDaysRule, atwEquatedDaysOf, atwPatternDays } from './equated-days';
+export { easterSunday, koningsdag } from './feast-dates';
 export {
   atwHolidayRules,
-  easterSunday,
   type Holiday,
   type HolidayName,
   type HolidayRules,
   holidayNames,
   holidaysOf,
   isHoliday,
-  koningsdag,
 } from './holidays';
 export {
   addDays,

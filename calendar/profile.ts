@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { atwPatternDays } from './equated-days';
 import { holidayNames } from './holidays';
-import { isoDate } from './iso-date';
+import { isoDate, isoWeekday, tryParseIsoDate } from './iso-date';
 import { billingCalendar } from './periods';
 
 /*
@@ -121,11 +122,50 @@ export const deadlineRule = z
   });
 export type DeadlineRule = z.infer<typeof deadlineRule>;
 
+/**
+ * Opt-in to the days equated with holidays under art. 3(3) Atw (calendar/equated-days.ts), computed by
+ * the decrees' pattern; `add` and `remove` correct single days where a decree differs. Each correction
+ * must change something, so a typo cannot silently do nothing.
+ */
+export const atwEquatedDaysRule = z
+  .object({
+    add: z.array(isoDate).default([]),
+    remove: z.array(isoDate).default([]),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    // Dates that failed isoDate already have their issue; zod still runs this refinement.
+    const patternOf = (date: string) => {
+      const civil = tryParseIsoDate(date);
+      return civil ? atwPatternDays(civil.year) : undefined;
+    };
+    rule.remove.forEach((date, i) => {
+      const pattern = patternOf(date);
+      if (pattern && !pattern.includes(date)) {
+        const message = `${date} is not a day the Atw pattern equates (that year: ${pattern.join(', ')})`;
+        ctx.addIssue({ code: 'custom', path: ['remove', i], message });
+      }
+    });
+    rule.add.forEach((date, i) => {
+      const pattern = patternOf(date);
+      if (!pattern) return;
+      const message =
+        isoWeekday(date) > 5
+          ? `${date} is a weekend day: only Monday–Friday can be equated`
+          : pattern.includes(date)
+            ? `${date} is already equated by the Atw pattern`
+            : undefined;
+      if (message) ctx.addIssue({ code: 'custom', path: ['add', i], message });
+    });
+  });
+
 export const holidayRules = z
   .object({
     bevrijdingsdag: z.enum(['every-year', 'lustrum', 'never']).default('every-year'),
     omit: z.array(z.enum(holidayNames)).default([]),
     extraClosingDays: z.array(isoDate).default([]),
+    /** Absent: no equated days (the default profiles; see docs/calendar.md). */
+    atwEquatedDays: atwEquatedDaysRule.optional(),
   })
   .strict();
 

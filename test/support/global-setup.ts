@@ -10,18 +10,23 @@ declare module 'vitest' {
 
 let cluster: Cluster | undefined;
 
-/** Integration layer: one real PostgreSQL for the run (DATABASE_URL, or a throwaway cluster). */
-export async function setup(project: TestProject): Promise<void> {
-  const existing = process.env.DATABASE_URL;
-  if (existing) {
-    project.provide('postgresAdminUrl', existing);
+/**
+ * Integration layer: one real PostgreSQL for the run, TEST_DATABASE_URL or a throwaway cluster.
+ * DATABASE_URL is deliberately ignored: it names the service's own database (README, .env.example),
+ * and the tests create and drop databases on the server they get.
+ */
+export async function setup(project: Pick<TestProject, 'provide'>): Promise<void> {
+  const dedicated = process.env.TEST_DATABASE_URL;
+  if (dedicated) {
+    project.provide('postgresAdminUrl', dedicated);
     return;
   }
   cluster = await startCluster();
-  console.log(`[test] PostgreSQL throwaway cluster at ${cluster.url}`);
+  console.log(`[test] PostgreSQL throwaway cluster at ${cluster.url} (${cluster.dir})`);
   project.provide('postgresAdminUrl', cluster.url);
 }
 
 export async function teardown(): Promise<void> {
   cluster?.stop();
+  cluster = undefined;
 }

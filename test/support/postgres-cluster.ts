@@ -1,19 +1,33 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../app/temporal-binaries';
+import { ownerIsGone, readOwner, writeOwner } from './cluster-owner';
 
 /*
- * A throwaway PostgreSQL cluster for one test run: Debian's server binaries, initdb + pg_ctl under
- * .data/, a free loopback port, trust auth on loopback only. Stopped and removed after the run.
- * Installing the binaries is scripts/tools.sh's job (npm test runs it first).
+ * A throwaway PostgreSQL cluster for one test run: Debian's server binaries, initdb + pg_ctl in a
+ * folder of its own under the system temp folder, a free loopback port, trust auth on loopback only.
+ * Stopped and removed after the run. Installing the binaries is scripts/tools.sh's job (npm test runs
+ * it first).
+ *
+ * Why not under the checkout: as root the server runs as the `postgres` user, which cannot reach a
+ * checkout below a folder closed to other users (root's home, a `mktemp -d` folder), and initdb then
+ * fails before any test runs. The temp folder is open to every user; the cluster's own folder is
+ * `iwmo-pg-<pid>-XXXXXX`, mode 0700, owned by whoever runs the server.
  */
 
 export interface Cluster {
   url: string;
+  /** The cluster's folder (data directory, socket, log), removed by stop(). */
+  dir: string;
   stop(): void;
 }
+
+/** Prefix of every cluster folder in the temp folder; the stale-cluster clean-up looks only at these. */
+export const clusterPrefix = 'iwmo-pg-';
+
+const asRoot = process.getuid?.() === 0;
 
 function findBinDir(): string {
   const fromEnv = process.env.PG_BINDIR;
@@ -23,7 +37,7 @@ function findBinDir(): string {
   for (const v of versions) if (existsSync(join(base, v, 'bin', 'initdb'))) return join(base, v, 'bin');
   throw new Error(
     'PostgreSQL server binaries not found: run `bash scripts/tools.sh postgres` (installs Debian ' +
-      "'postgresql'), set PG_BINDIR, or set DATABASE_URL to an existing server",
+      "'postgresql'), set PG_BINDIR, or set TEST_DATABASE_URL to an existing server",
   );
 }
 
@@ -41,7 +55,6 @@ export async function freePort(): Promise<number> {
 
 /** initdb refuses to run as root; as root we run the server as Debian's `postgres` user. */
 function runAsOwner(cmd: string, args: string[]): void {
-  const asRoot = process.getuid?.() === 0;
   const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
   const res = spawnSync(file, argv, { encoding: 'utf8' });
   if (res.status !== 0) {
@@ -49,23 +62,17 @@ function runAsOwner(cmd: string, args: string[]): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A run that was killed leaves its cluster behind; stop and remove those whose owner is gone. */
-function removeStaleClusters(bin: string): void {
-  const dataDir = join(repoRoot, '.data');
-  if (!existsSync(dataDir)) return;
-  for (const name of readdirSync(dataDir)) {
-    const pid = Number(/^pg-test-(\d+)$/.exec(name)?.[1]);
-    if (!pid || processAlive(pid)) continue;
-    const dir = join(dataDir, name);
+/**
+ * A run that was killed leaves its cluster behind (server still running). Stop and remove those in
+ * `base` whose owner is certainly dead; the clusters of runs still alive, of this checkout or any other,
+ * are left alone (see cluster-owner.ts).
+ */
+export function removeStaleClusters(bin: string, base: string = tmpdir()): void {
+  for (const name of readdirSync(base)) {
+    if (!name.startsWith(clusterPrefix)) continue;
+    const dir = join(base, name);
+    const owner = readOwner(dir);
+    if (!owner || !ownerIsGone(owner)) continue;
     try {
       runAsOwner(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
     } catch {
@@ -75,37 +82,49 @@ function removeStaleClusters(bin: string): void {
   }
 }
 
+/** A new 0700 folder for the cluster in the temp folder, owned by the user the server runs as. */
+function makeClusterDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), `${clusterPrefix}${process.pid}-`));
+  writeOwner(dir);
+  if (asRoot) {
+    execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+    const reach = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]);
+    if (reach.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(
+        `the postgres user cannot reach ${dir} (a folder above it is closed to other users): ` +
+          'set TMPDIR to a folder every user can reach, e.g. /tmp',
+      );
+    }
+  }
+  return dir;
+}
+
 export async function startCluster(): Promise<Cluster> {
   const bin = findBinDir();
   removeStaleClusters(bin);
-  const dir = join(repoRoot, '.data', `pg-test-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  if (process.getuid?.() === 0) {
-    execFileSync('chown', ['postgres:postgres', dir]);
-    chmodSync(dir, 0o700);
-  }
-  const port = await freePort();
-  runAsOwner(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '--no-sync']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  runAsOwner(join(bin, 'pg_ctl'), [
-    '-D',
-    join(dir, 'data'),
-    '-o',
-    opts,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    'start',
-  ]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      try {
-        runAsOwner(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+  const dir = makeClusterDir();
+  const data = join(dir, 'data');
+  const stop = (): void => {
+    try {
+      runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
+  try {
+    const port = await freePort();
+    runAsOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, stop };
+  } catch (err) {
+    // Leave nothing behind when the cluster did not come up (pg_ctl stop fails harmlessly then).
+    try {
+      stop();
+    } catch {
+      // The error that matters is the one from start-up.
+    }
+    throw err;
+  }
 }

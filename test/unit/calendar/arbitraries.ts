@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fromEpochDay, type HolidayRules, holidayNames, toEpochDay } from '../../../calendar';
+import { atwPatternDays, fromEpochDay, type HolidayRules, holidayNames, toEpochDay } from '../../../calendar';
 
 /** Shared fast-check generators for the calendar tests. */
 
@@ -21,5 +21,16 @@ export const anyHolidayRules: fc.Arbitrary<HolidayRules> = fc.record({
     {
       maxLength: 10,
     },
+  ),
+  // Off, or the Atw pattern with some of its 2024–2027 days removed and a few days added.
+  atwEquatedDays: fc.option(
+    fc.record({
+      add: fc.array(
+        fc.integer({ min: toEpochDay('2024-01-01'), max: toEpochDay('2027-12-31') }).map(fromEpochDay),
+        { maxLength: 5 },
+      ),
+      remove: fc.subarray([2024, 2025, 2026, 2027].flatMap(atwPatternDays)),
+    }),
+    { nil: undefined },
   ),
 });
