@@ -1,6 +1,7 @@
 import { berichtSubversie, berichtVersie, type MessageInfo, type MessageNumber, messages } from './catalogue';
 import { fail, type Result } from './problems';
 import { type ParseOptions, parseXml, type XmlNode } from './safe-parse';
+import { xmlTrim } from './xml-chars';
 
 /*
  * Which message is this, and is it iWmo 3.2? Decided by the root element's namespace URI (any prefix,
@@ -35,8 +36,8 @@ function splitName(qname: string): [prefix: string, local: string] {
 const shown = (value: string | undefined) => (value && /^[0-9]{1,3}$/.test(value) ? value : 'ongeldig');
 
 function text(node: unknown): string | undefined {
-  if (typeof node === 'string') return node.trim(); // BerichtCode and versions: compared as tokens
-  if (typeof node === 'object' && node !== null && '#text' in node) return String(node['#text']).trim();
+  if (typeof node === 'string') return xmlTrim(node); // BerichtCode and versions: compared as tokens
+  if (typeof node === 'object' && node !== null && '#text' in node) return xmlTrim(String(node['#text']));
   return undefined;
 }
 
