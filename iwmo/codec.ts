@@ -91,7 +91,7 @@ function xmlText(value: unknown, path: string, ctx: TreeContext): string {
       rule: 'XML-CHAR',
       path,
       message: 'Waarde bevat een teken dat XML niet toestaat',
-      hint: 'Remove control characters (other than tab and line breaks) from this value.',
+      hint: 'Remove control characters (other than tab and line breaks), U+FFFE/U+FFFF and unpaired surrogates from this value.',
     });
   }
   return text;
@@ -134,7 +134,9 @@ export function encode(message: IwmoMessage, options: EncodeOptions = {}): Encod
       ...body,
     },
   }) as string;
-  return { ok: true, xml, findings };
+  // A carriage return in a value (decoded from &#13;) would come back as a line feed (XML 1.0 §2.11):
+  // written as a reference it survives. The builder itself only writes \n.
+  return { ok: true, xml: xml.includes('\r') ? xml.replaceAll('\r', '&#13;') : xml, findings };
 }
 
 /** The message type a type name or number stands for; for callers that route by type. */

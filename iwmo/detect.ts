@@ -1,6 +1,7 @@
 import { berichtSubversie, berichtVersie, type MessageInfo, type MessageNumber, messages } from './catalogue';
 import { fail, type Result } from './problems';
 import { type ParseOptions, parseXml, type XmlNode } from './safe-parse';
+import { xmlTrim } from './xml-chars';
 
 /*
  * Which message is this, and is it iWmo 3.2? Decided by the root element's namespace URI (any prefix,
@@ -17,7 +18,9 @@ export interface Detected {
   prefix: string;
 }
 
-const namespacePattern = /^http:\/\/www\.istandaarden\.nl\/(iwmo|ijw)\/(\d+)_(\d+)\/(wmo|jw)(\d{3})\/schema$/;
+/** Release in the path; 2.x namespaces end in the release again (…/iwmo/2_1/wmo301/schema/2_1). */
+const namespacePattern =
+  /^http:\/\/www\.istandaarden\.nl\/(iwmo|ijw)\/(\d+)_(\d+)\/(wmo|jw)(\d{3})\/schema(\/\d+_\d+)?$/;
 
 function rootOf(tree: XmlNode): [string, XmlNode] | undefined {
   const roots = Object.keys(tree).filter((k) => !k.startsWith('?') && k !== '#text');
@@ -35,8 +38,8 @@ function splitName(qname: string): [prefix: string, local: string] {
 const shown = (value: string | undefined) => (value && /^[0-9]{1,3}$/.test(value) ? value : 'ongeldig');
 
 function text(node: unknown): string | undefined {
-  if (typeof node === 'string') return node.trim(); // BerichtCode and versions: compared as tokens
-  if (typeof node === 'object' && node !== null && '#text' in node) return String(node['#text']).trim();
+  if (typeof node === 'string') return xmlTrim(node); // BerichtCode and versions: compared as tokens
+  if (typeof node === 'object' && node !== null && '#text' in node) return xmlTrim(String(node['#text']));
   return undefined;
 }
 
@@ -67,7 +70,7 @@ export function detect(xml: string, options: ParseOptions = {}): Result<Detected
       'Use http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema for the Bericht element.',
     );
   }
-  const [, standard, major, minor, , nr] = match;
+  const [, standard, major, minor, , nr, suffix] = match;
   if (standard === 'ijw') {
     return unknown(
       `Dit is een iJw-bericht (JW${nr}), geen iWmo-bericht`,
@@ -76,12 +79,19 @@ export function detect(xml: string, options: ParseOptions = {}): Result<Detected
   }
   const release = `${major}.${minor}`;
   if (release !== '3.2') {
+    // Not CS025: that rule is about BerichtVersie in a 3.2 message, and a 3.1 message has version 3.
     return fail(
       'unsupported-version',
-      'CS025',
+      'XSD-RELEASE',
       '/Bericht',
       `iWmo-release ${release} wordt niet ondersteund`,
       'Only iWmo 3.2 is in production; upgrade the sending software to 3.2.',
+    );
+  }
+  if (suffix) {
+    return unknown(
+      'Namespace van Bericht is geen iWmo 3.2-namespace',
+      `Use http://www.istandaarden.nl/iwmo/3_2/wmo${nr}/schema (no release suffix) for the Bericht element.`,
     );
   }
   const info = messages[nr as MessageNumber];

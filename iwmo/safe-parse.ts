@@ -1,10 +1,16 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { checkMarkup } from './markup';
 import { fail, type Result } from './problems';
+import { referenceDecoder } from './xml-chars';
+
+export { forbiddenXmlChar } from './xml-chars';
 
 /*
  * The one way iwmo/ turns text into a tree. Guards come first, so a hostile document never reaches
- * the parser: a size limit (OP179: 25 MB guideline) and no DTD at all (no entity expansion, no
- * external entities). Namespace prefixes are kept; detect.ts resolves them by URI.
+ * the parser: a size limit (OP179: 25 MB guideline), no DTD at all (no entity expansion, no external
+ * entities) and the markup checks fast-xml-parser does not make (markup.ts). Namespace prefixes are
+ * kept; detect.ts resolves them by URI. Text values come out as XML defines them: line ends normalised,
+ * references decoded once (xml-chars.ts), CDATA as it is, comments and processing instructions dropped.
  */
 
 export const defaultMaxBytes = 25 * 1024 * 1024;
@@ -19,9 +25,13 @@ export type XmlNode = Record<string, unknown>;
 export const parserOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
-  // Only the five predefined entities (and character references) can occur: a DTD is refused above.
+  // Only the five predefined entities and character references can occur (a DTD is refused before
+  // parsing); the parser's own decoder leaves character references as text unless told to decode
+  // HTML entities too, so iwmo/ hands it one that decodes exactly XML's references.
   processEntities: true,
-  htmlEntities: false,
+  entityDecoder: referenceDecoder,
+  // Processing instructions may stand anywhere (XML 1.0 §2.6) and carry nothing for iWmo.
+  ignorePiTags: true,
   parseTagValue: false,
   parseAttributeValue: false,
   // xs:string keeps its whitespace (whiteSpace preserve); structure.ts collapses it where the XSD does.
@@ -45,39 +55,6 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Characters XML 1.0 forbids anywhere (control characters other than tab, LF and CR; U+FFFE/U+FFFF). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters to find
-export const forbiddenXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-const allowedCodePoint = (c: number) =>
-  c === 0x9 ||
-  c === 0xa ||
-  c === 0xd ||
-  (c >= 0x20 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd) ||
-  (c >= 0x10000 && c <= 0x10ffff);
-
-/**
- * Index of the first forbidden character or entity reference, or -1. The parser's validator lets an
- * undefined entity (&eacute;) and a reference to a forbidden character (&#0;) through.
- */
-function firstBadCharacter(xml: string): number {
-  const raw = forbiddenXmlChar.exec(xml);
-  const first = raw ? raw.index : -1;
-  for (const m of xml.matchAll(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*)?;?/g)) {
-    if (first >= 0 && m.index > first) break;
-    const [whole, ref] = m;
-    const ok =
-      whole.endsWith(';') &&
-      ref !== undefined &&
-      (['lt', 'gt', 'amp', 'apos', 'quot'].includes(ref) ||
-        (ref.startsWith('#') &&
-          allowedCodePoint(ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1)))));
-    if (!ok) return m.index;
-  }
-  return first;
-}
-
 function position(xml: string, index: number): { line: number; col: number } {
   const before = xml.slice(0, index);
   const line = before.split('\n').length;
@@ -96,24 +73,15 @@ export function parseXml(xml: string, options: ParseOptions = {}): Result<XmlNod
       'Split the content over several messages; the standard advises at most 25 MB per file.',
     );
   }
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+  const markup = checkMarkup(xml);
+  if (markup) {
+    const { line, col } = position(xml, markup.index);
     return fail(
-      'forbidden-dtd',
-      'XML-DTD',
+      markup.kind,
+      markup.rule,
       '/',
-      'Bericht bevat een DTD of entiteitdeclaratie',
-      'iWmo messages are validated by XSD only; remove the <!DOCTYPE> and any <!ENTITY> declarations.',
-    );
-  }
-  const badCharacter = firstBadCharacter(xml);
-  if (badCharacter >= 0) {
-    const { line, col } = position(xml, badCharacter);
-    return fail(
-      'malformed-xml',
-      'XML-WELLFORMED',
-      '/',
-      `Bericht bevat een teken of entiteit die XML niet toestaat (regel ${line}, kolom ${col})`,
-      `Remove the control character or undefined entity at line ${line}, column ${col}; only &lt; &gt; &amp; &apos; &quot; and character references to allowed characters exist without a DTD.`,
+      `${markup.what} (regel ${line}, kolom ${col})`,
+      `${markup.hint} (line ${line}, column ${col})`,
     );
   }
   const valid = XMLValidator.validate(xml);

@@ -3,6 +3,7 @@ import { isoDate, isoTime } from './datatypes';
 import type { Layout, LeafField } from './layout';
 import type { Finding } from './problems';
 import type { XmlNode } from './safe-parse';
+import { isXmlSpace, xmlTrim } from './xml-chars';
 
 /*
  * Level 1 (XSD) checks that zod cannot see, made on the parsed tree while it is shaped for zod: every
@@ -76,7 +77,7 @@ function leafValue(node: unknown, field: LeafField, path: string, ctx: ShapeCont
     }
     text = String((node as XmlNode)['#text'] ?? '');
   } else text = String(node ?? '');
-  if (collapses(field)) text = text.trim();
+  if (collapses(field)) text = xmlTrim(text);
   return field.type === 'int' ? toInteger(text) : text;
 }
 
@@ -84,7 +85,7 @@ function leafValue(node: unknown, field: LeafField, path: string, ctx: ShapeCont
 export function shapeChildren(node: unknown, layout: Layout, path: string, scope: Scope, ctx: ShapeContext) {
   const out: Record<string, unknown> = {};
   if (typeof node !== 'object' || node === null) {
-    if (String(node ?? '').trim() !== '') {
+    if (!isXmlSpace(String(node ?? ''))) {
       ctx.problems.push(
         xsd(
           path,
@@ -100,7 +101,7 @@ export function shapeChildren(node: unknown, layout: Layout, path: string, scope
   for (const [key, value] of Object.entries(node as XmlNode)) {
     if (key.startsWith('@_')) continue;
     if (key === '#text') {
-      if (String(value).trim() !== '') {
+      if (!isXmlSpace(String(value))) {
         ctx.problems.push(
           xsd(
             path,

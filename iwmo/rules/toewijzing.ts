@@ -1,4 +1,5 @@
 import type { Wmo301 } from '../messages';
+import { isDeletedToewijzing } from '../toewijzing-version';
 import { after2020, type Findings } from './finding';
 import { checkNoOverlap, checkUniqueKeys } from './keys';
 import { checkContact, checkGeboortedatum } from './persoon';
@@ -52,9 +53,13 @@ function naamGebruikOk(naam: Naam): boolean {
 
 type ToegewezenProduct = Wmo301['Client']['ToegewezenProducten']['ToegewezenProduct'][number];
 
-/** RedenWijziging 13 (or the retired 01) with Einddatum = Ingangsdatum: not a current toewijzing (TR302). */
+/** The workflow's test, so a deleted toewijzing means the same in the rules and in the lifecycle. */
 const deleted = (p: ToegewezenProduct) =>
-  (p.RedenWijziging === '13' || p.RedenWijziging === '01') && p.Einddatum === p.Ingangsdatum;
+  isDeletedToewijzing({
+    redenWijziging: p.RedenWijziging,
+    ingangsdatum: p.Ingangsdatum,
+    einddatum: p.Einddatum,
+  });
 
 export function checkToewijzing(f: Findings, bericht: Wmo301): void {
   const client = bericht.Client;

@@ -85,10 +85,15 @@ export const dateArbitrary: fc.Arbitrary<string> = fc
   .map((day) => new Date(day * dayMs).toISOString().slice(0, 10));
 
 const two = (n: number) => String(n).padStart(2, '0');
-/** hh:mm:ss (LDT_Tijd). */
-export const timeArbitrary: fc.Arbitrary<string> = fc
+const hhmmss = fc
   .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }))
   .map(([h, m, s]) => `${two(h)}:${two(m)}:${two(s)}`);
+/** hh:mm:ss (LDT_Tijd), sometimes with a fraction of a second, sometimes 24:00:00 (end of day). */
+export const timeArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: hhmmss, weight: 8 },
+  { arbitrary: fc.tuple(hhmmss, fc.stringMatching(/^[0-9]{1,6}$/)).map(([t, f]) => `${t}.${f}`), weight: 1 },
+  { arbitrary: fc.constantFrom('24:00:00', '24:00:00.0'), weight: 1 },
+);
 
 /** Non-space characters, including the five XML specials and a few non-ASCII letters. */
 const visibleChars = [

@@ -53,7 +53,34 @@ describe('detect', () => {
     const jw = sample('301').replace('iwmo/3_2/wmo301/schema', 'ijw/3_2/jw301/schema');
     expect(errorOf(jw).message).toMatch(/iJw/);
     const old = sample('301').replace('iwmo/3_2/wmo301/schema', 'iwmo/2_4/wmo301/schema');
-    expect(errorOf(old)).toMatchObject({ kind: 'unsupported-version', rule: 'CS025' });
+    expect(errorOf(old)).toMatchObject({ kind: 'unsupported-version', rule: 'XSD-RELEASE' });
+  });
+
+  it('names iWmo 2.x releases, whose namespaces end in a release suffix (…/schema/2_0)', () => {
+    for (const [release, name] of [
+      ['2_0', '2.0'],
+      ['2_1', '2.1'],
+    ]) {
+      const xml = sample('301').replaceAll(
+        /iwmo\/3_2\/(wmo301|basisschema)\/schema/g,
+        `iwmo/${release}/$1/schema/${release}`,
+      );
+      const error = errorOf(xml);
+      expect(error).toMatchObject({ kind: 'unsupported-version', rule: 'XSD-RELEASE', path: '/Bericht' });
+      expect(error.message).toContain(`iWmo-release ${name} `);
+    }
+  });
+
+  it('gives a 3.1 message the release error XSD-RELEASE, not CS025 (its BerichtVersie is 3)', () => {
+    const xml = sample('305').replace('iwmo/3_2/wmo305/schema', 'iwmo/3_1/wmo305/schema');
+    const error = errorOf(xml);
+    expect(error).toMatchObject({ kind: 'unsupported-version', rule: 'XSD-RELEASE' });
+    expect(error.message).toContain('3.1');
+  });
+
+  it('refuses a 3.2 namespace with a release suffix: it is not the 3.2 namespace', () => {
+    const xml = sample('301').replace('iwmo/3_2/wmo301/schema', 'iwmo/3_2/wmo301/schema/3_2');
+    expect(errorOf(xml)).toMatchObject({ kind: 'unknown-message', rule: 'XSD-ROOT' });
   });
 
   it('refuses a BerichtCode that is the message number, and a wrong version', () => {

@@ -256,7 +256,7 @@ export function mutate(xml: string, m: Mutation): string {
       const inserted =
         m.kind === 'entity'
           ? at(['&eacute;', '&nbsp;', '&#xE9;', '&#0;', '&#xD800;'], m.b)
-          : at(['<iwmo:Foo/>', `<${e.name}>1</${e.name}>`, '<!-- c -->', '<![CDATA[]]>'], m.b);
+          : at(['<iwmo:Foo/>', `<${e.name}>1</${e.name}>`, '<!-- c -->', '<![CDATA[]]>', '<?pi x?>'], m.b);
       const inner = xml.slice(e.openEnd, e.closeStart);
       const i = m.b % (inner.length + 1);
       return (
