@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ApiKeyConfig } from '../app/config';
 import type { DatabaseHandle } from '../db';
 import { type AuthEnv, requireApiKey } from './auth';
+import { type CodecEndpointDeps, codecRoutes } from './codec';
 import { healthRoutes } from './health';
 
 export interface ApiDeps {
@@ -12,6 +13,8 @@ export interface ApiDeps {
   taskQueue: string;
   database: DatabaseHandle;
   apiKeys: ApiKeyConfig[];
+  /** Temporal codec-server endpoint (/codec) for operators; unset = /codec answers 404. */
+  codec?: CodecEndpointDeps;
 }
 
 /** The HTTP API: validates, then talks to Temporal and the database. No lifecycle logic lives here. */
@@ -20,7 +23,10 @@ export function createApi(deps: ApiDeps) {
     .use(requireApiKey(deps.apiKeys))
     .get('/whoami', (c) => c.json(c.get('principal')));
 
-  const app = new Hono().route('/health', healthRoutes(deps)).route('/v1', v1);
+  const app = new Hono()
+    .route('/health', healthRoutes(deps))
+    .route('/v1', v1)
+    .route('/codec', codecRoutes(deps.apiKeys, deps.codec));
 
   // Errors in one place: HTTP errors keep their status, anything else is a 500 without internals.
   app.onError((err, c) => {

@@ -5,9 +5,11 @@ import { createActivities } from '../activities';
 import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
+import { dataConverterFor, EncryptionCodec } from '../security';
 import { loadConfig } from './config';
 import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
+import { resolveSecrets } from './secrets';
 import { createWorker } from './worker';
 
 /*
@@ -23,6 +25,9 @@ async function main(): Promise<void> {
   // Protocol profiles first: a bad contract configuration stops the service before anything starts.
   const profiles = loadProfiles(config.PROFILES_DIR);
   log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
+  // Secrets before Temporal too: without keys nothing may be written to a history.
+  const secrets = resolveSecrets(config, log);
+  const dataConverter = dataConverterFor(secrets.keyring);
   let devServer: DevServer | undefined;
   let address = config.TEMPORAL_ADDRESS;
   if (!address) {
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address });
   const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) log(`registered search attributes: ${added.join(', ')}`);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await createWorker({
@@ -56,18 +61,26 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ db: database.db }),
+    dataConverter,
   });
   const workerRun = worker.run();
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
 
   if (config.API_KEYS.length === 0)
     log('no API_KEYS configured: every /v1 route answers 401 (see .env.example)');
+  if (config.CODEC_KEY_IDS.length === 0)
+    log('no CODEC_KEY_IDS configured: /codec (Temporal UI decoding) answers 403 to every key');
   const api = createApi({
     temporal: client,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     database,
     apiKeys: config.API_KEYS,
+    codec: {
+      payloadCodec: new EncryptionCodec(secrets.keyring),
+      allowedKeyIds: config.CODEC_KEY_IDS,
+      uiOrigins: config.TEMPORAL_UI_ORIGIN,
+    },
   });
   const server = serve({ fetch: api.fetch, port: config.PORT, hostname: config.HOST });
   log(`API listening on http://${config.HOST}:${config.PORT} (GET /health)`);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
@@ -10,6 +11,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** The service's payload encryption (security/dataConverterFor); every Client must use the same. */
+  dataConverter?: DataConverter;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {

@@ -39,4 +39,19 @@ describe('start-up', () => {
     );
     expect(res.stdout).not.toMatch(/starting Temporal|database ready/);
   });
+
+  it('stops before Temporal when an external Temporal is configured without payload keys', () => {
+    const { PAYLOAD_KEYS, PAYLOAD_KEY_ID, CLIENT_REF_SECRET, ...rest } = process.env;
+    const res = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'app', 'start.ts')], {
+      cwd: repoRoot,
+      env: { ...rest, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(
+      /start-up failed: PAYLOAD_KEYS\/PAYLOAD_KEY_ID and CLIENT_REF_SECRET must be configured when TEMPORAL_ADDRESS is set/,
+    );
+    expect(res.stdout).not.toMatch(/waiting for Temporal|database ready/);
+  });
 });

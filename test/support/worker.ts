@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowsPath } from '../../app/worker';
 import type { TemporalTestEnv } from './temporal';
@@ -13,8 +14,16 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-/** A worker on a fresh task queue of `env`, with the given activities (real ones, or test doubles in workflow tests). */
-export async function createTestWorker(env: TemporalTestEnv, activities: object = {}) {
+/**
+ * A worker on a fresh task queue of `env`, with the given activities (real ones, or test doubles in
+ * workflow tests). Pass `dataConverter` (security/dataConverterFor) to run with payload encryption; the
+ * client talking to it then needs the same one.
+ */
+export async function createTestWorker(
+  env: TemporalTestEnv,
+  activities: object = {},
+  options: { dataConverter?: DataConverter } = {},
+) {
   const taskQueue = `test-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -22,6 +31,7 @@ export async function createTestWorker(env: TemporalTestEnv, activities: object 
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    dataConverter: options.dataConverter,
   });
   return { worker, taskQueue };
 }

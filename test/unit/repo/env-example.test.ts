@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../app/config';
 import { repoRoot } from '../../../app/temporal-binaries';
+import { createKeyring } from '../../../security';
 
 /** Keeps .env.example true to the code: every variable it names parses with app/config.ts. */
 function exampleEnv(): Record<string, string> {
@@ -20,6 +21,7 @@ describe('.env.example', () => {
     const config = loadConfig(exampleEnv());
     expect(config.API_KEYS[0]?.aanbieders).toEqual(['12345678']);
     expect(config.DATABASE_URL).toMatch(/^postgres:/);
+    expect(createKeyring(config.PAYLOAD_KEYS ?? [], config.PAYLOAD_KEY_ID ?? '').activeKeyId).toBe('2026-11');
   });
 
   it('rejects a bad value naming the variable and the rule', () => {
