@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
-import { loadConfig } from './config';
+import { escalationLinks, loadConfig } from './config';
 import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
 import { createWorker } from './worker';
@@ -55,7 +55,11 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db: database.db }),
+    activities: createActivities({
+      db: database.db,
+      webhooks: config.ESCALATION_WEBHOOKS,
+      links: escalationLinks(config),
+    }),
   });
   const workerRun = worker.run();
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
