@@ -1,17 +1,38 @@
 import type { Database } from '../db';
 import { createClaimActivities } from './claims';
+import { createEscalationActivities } from './escalation';
+import type { EscalationLinks } from './escalation-payload';
 import { createProjectionActivities } from './projection';
+import type { WebhookEndpoint } from './webhook';
+
+export type { EscalationLinks } from './escalation-payload';
+export type { WebhookEndpoint } from './webhook';
 
 /** Real dependencies the worker binds; tests hand in a test database. */
 export interface ActivityDeps {
   db: Database;
+  /** Escalation receivers (ESCALATION_WEBHOOKS); none = every escalation is recorded as 'no-endpoint'. */
+  webhooks?: WebhookEndpoint[];
+  /** Where escalation links point (PUBLIC_API_URL, TEMPORAL_UI_URL); unset = the embedded defaults. */
+  links?: EscalationLinks;
 }
+
+const embeddedLinks: EscalationLinks = {
+  apiUrl: 'http://127.0.0.1:3000',
+  temporalUiUrl: 'http://127.0.0.1:8233',
+  namespace: 'default',
+};
 
 /** Every activity the task queue serves. Workflows proxy `ReturnType<typeof createActivities>`. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps),
     ...createClaimActivities(deps),
+    ...createEscalationActivities({
+      db: deps.db,
+      webhooks: deps.webhooks ?? [],
+      links: deps.links ?? embeddedLinks,
+    }),
   };
 }
 

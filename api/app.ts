@@ -1,11 +1,18 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import type { ApiKeyConfig } from '../app/config';
 import type { DatabaseHandle } from '../db';
 import { type AuthEnv, requireApiKey } from './auth';
 import { type CodecEndpointDeps, codecRoutes } from './codec';
+import { mountDocs } from './docs';
+import { errorHandler, notFoundHandler } from './errors';
+import { escalationRoutes } from './escalations';
 import { healthRoutes } from './health';
+import { type AccessLog, accessLog, methodGuard } from './hygiene';
+import { FailureLimiter, type FailureLimiterOptions } from './rate-limit';
+import { createRouter, validationHook } from './router';
+import { whoamiRoutes } from './whoami';
 
 export interface ApiDeps {
   temporal: Client;
@@ -15,25 +22,36 @@ export interface ApiDeps {
   apiKeys: ApiKeyConfig[];
   /** Temporal codec-server endpoint (/codec) for operators; unset = /codec answers 404. */
   codec?: CodecEndpointDeps;
+  /** Access and error log lines; default console.log. */
+  log?: AccessLog;
+  /** Failed-auth limiting per client IP; default 10 failures per minute. */
+  authLimit?: FailureLimiterOptions;
 }
 
-/** The HTTP API: validates, then talks to Temporal and the database. No lifecycle logic lives here. */
+/**
+ * The HTTP API: validates, then talks to Temporal and the database. No lifecycle logic lives here.
+ * Order matters: request id and access log wrap everything; routers are mounted before the docs so
+ * their OpenAPI definitions are in the document; 405 is decided once all routes exist.
+ */
 export function createApi(deps: ApiDeps) {
-  const v1 = new Hono<AuthEnv>()
-    .use(requireApiKey(deps.apiKeys))
-    .get('/whoami', (c) => c.json(c.get('principal')));
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use(requestId({ limitLength: 64 }), accessLog(log), methodGuard(app));
 
-  const app = new Hono()
-    .route('/health', healthRoutes(deps))
-    .route('/v1', v1)
-    .route('/codec', codecRoutes(deps.apiKeys, deps.codec));
+  // Every /v1 route: bearer key first (401/429), then the resource routers.
+  const limiter = new FailureLimiter(deps.authLimit);
+  const v1 = createRouter<AuthEnv>();
+  v1.use(requireApiKey(deps.apiKeys, limiter));
+  v1.route('/whoami', whoamiRoutes());
+  v1.route('/escalations', escalationRoutes(deps));
+  // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
+  app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));
 
-  // Errors in one place: HTTP errors keep their status, anything else is a 500 without internals.
-  app.onError((err, c) => {
-    if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
-    console.error('[api] unhandled error:', err instanceof Error ? err.name : 'unknown');
-    return c.json({ error: 'internal error' }, 500);
-  });
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.route('/health', healthRoutes(deps));
+  app.route('/v1', v1);
+  mountDocs(app, '0.1.0');
+
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler);
   return app;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiKeyConfig } from '../app/config';
 import { PayloadDecryptionError } from '../security/payload-codec';
 import { type AuthEnv, requireApiKey } from './auth';
+import { FailureLimiter } from './rate-limit';
 
 /*
  * Temporal's remote codec protocol, so an operator's Temporal UI or CLI can show decrypted payloads:
@@ -84,7 +85,11 @@ function operatorsOnly(allowedKeyIds: string[]) {
 }
 
 /** Mounted at /codec. Without `deps` (no codec configured) every request gets a 404 saying so. */
-export function codecRoutes(apiKeys: ApiKeyConfig[], deps: CodecEndpointDeps | undefined) {
+export function codecRoutes(
+  apiKeys: ApiKeyConfig[],
+  deps: CodecEndpointDeps | undefined,
+  limiter: FailureLimiter = new FailureLimiter(),
+) {
   const app = new Hono<AuthEnv>();
   if (!deps) {
     return app.all('*', () => {
@@ -113,7 +118,7 @@ export function codecRoutes(apiKeys: ApiKeyConfig[], deps: CodecEndpointDeps | u
       }),
     )
     .use(bodyLimit({ maxSize: maxBodyBytes, onError: () => tooLarge() }))
-    .use(requireApiKey(apiKeys))
+    .use(requireApiKey(apiKeys, limiter))
     .use(operatorsOnly(deps.allowedKeyIds))
     .post('/decode', async (c) => c.json(await run('decode')(c.req.raw)))
     .post('/encode', async (c) => c.json(await run('encode')(c.req.raw)));

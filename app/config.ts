@@ -7,7 +7,7 @@ import { repoRoot } from './temporal-binaries';
  * defaults: a Temporal dev server started by the service and a PGlite database under .data/.
  */
 
-const principalSchema = z.object({
+export const principalSchema = z.object({
   /** Who the key belongs to, for audit; not a secret. */
   id: z.string().min(1),
   /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
@@ -16,6 +16,62 @@ const principalSchema = z.object({
   gemeenten: z.array(z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits')).default([]),
 });
 export type ApiKeyConfig = z.infer<typeof principalSchema>;
+
+/** Start-up refuses a key that could act for nobody, and two keys with one token (or one id). */
+const apiKeyList = z.array(principalSchema).superRefine((keys, ctx) => {
+  keys.forEach((key, i) => {
+    if (key.aanbieders.length === 0 && key.gemeenten.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i],
+        message: `key '${key.id}' has no scope: give it at least one aanbieder or gemeente`,
+      });
+    }
+    const earlier = keys.slice(0, i);
+    const sameHash = earlier.find((k) => k.tokenSha256 === key.tokenSha256);
+    if (sameHash) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'tokenSha256'],
+        message: `key '${key.id}' has the same token hash as key '${sameHash.id}'`,
+      });
+    }
+    if (earlier.some((k) => k.id === key.id)) {
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `key id '${key.id}' is used twice` });
+    }
+  });
+});
+
+const codeRules = {
+  gemeente: [/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'],
+  aanbieder: [/^[0-9]{8}$/, 'AGB code is 8 digits'],
+} as const;
+
+/** A webhook receiver for escalations; the secret is a Standard Webhooks key (whsec_ + base64). */
+const webhookEndpointSchema = z
+  .object({
+    party: z.enum(['gemeente', 'aanbieder']),
+    code: z.string(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64 (Standard Webhooks secret)')
+      .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 24, 'must hold at least 24 random bytes'),
+  })
+  .strict()
+  .superRefine((hook, ctx) => {
+    const [pattern, rule] = codeRules[hook.party];
+    if (!pattern.test(hook.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: rule });
+  });
+export type WebhookEndpointConfig = z.infer<typeof webhookEndpointSchema>;
+
+const webhookList = z.array(webhookEndpointSchema).superRefine((hooks, ctx) => {
+  hooks.forEach((hook, i) => {
+    if (hooks.slice(0, i).some((h) => h.party === hook.party && h.code === hook.code)) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `${hook.party} ${hook.code} has two endpoints` });
+    }
+  });
+});
 
 const jsonArray = z.string().transform((text, ctx) => {
   try {
@@ -57,7 +113,13 @@ const envSchema = z.object({
   TEMPORAL_DB_FILE: z.string().default(join(repoRoot, '.data', 'temporal.db')),
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
   TEMPORAL_DEV_PORT: z.coerce.number().int().default(7233),
-  API_KEYS: jsonArray.pipe(z.array(principalSchema)).default([]),
+  API_KEYS: jsonArray.pipe(apiKeyList).default([]),
+  /** Escalation webhook receivers: JSON list of {party, code, url, secret}. */
+  ESCALATION_WEBHOOKS: jsonArray.pipe(webhookList).default([]),
+  /** Base URL of this API as recipients reach it; escalations link to assignments under it. */
+  PUBLIC_API_URL: z.url().optional(),
+  /** Base URL of the Temporal Web UI; escalations link to the workflow there. */
+  TEMPORAL_UI_URL: z.url().optional(),
   /** Folder with profiles/*.json and gemeente-profiles.json; unset = the shipped config/ folder. */
   PROFILES_DIR: z.string().optional(),
   /** Payload encryption (security/): every key still needed to decrypt, and the one that encrypts. */
@@ -89,4 +151,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** Where escalation links point; defaults follow the embedded set-up (API and dev-server UI on localhost). */
+export function escalationLinks(config: AppConfig) {
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  return {
+    apiUrl: trim(config.PUBLIC_API_URL ?? `http://${config.HOST}:${config.PORT}`),
+    temporalUiUrl: trim(config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`),
+    namespace: config.TEMPORAL_NAMESPACE,
+  };
 }

@@ -5,8 +5,7 @@ import { createActivities } from '../activities';
 import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
-import { dataConverterFor, EncryptionCodec } from '../security';
-import { loadConfig } from './config';
+import { escalationLinks, loadConfig } from './config';
 import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
 import { resolveSecrets } from './secrets';
@@ -60,7 +59,11 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db: database.db }),
+    activities: createActivities({
+      db: database.db,
+      webhooks: config.ESCALATION_WEBHOOKS,
+      links: escalationLinks(config),
+    }),
     dataConverter,
   });
   const workerRun = worker.run();

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../db';
 import { createTestDatabase } from '../support/database';
 
-const expectedTables = ['assignments', 'escalations', 'inbox_messages', 'outbox_messages'];
+const expectedTables = [
+  'assignments',
+  'escalation_deliveries',
+  'escalations',
+  'inbox_messages',
+  'outbox_messages',
+];
 
 async function publicTables(handle: DatabaseHandle): Promise<string[]> {
   const rows = await handle.db.execute<{ table_name: string }>(

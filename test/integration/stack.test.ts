@@ -127,16 +127,27 @@ describe('API', () => {
     expect((await api().request('/v1/whoami')).status).toBe(401);
     const wrong = await api().request('/v1/whoami', { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: 'unknown API key' });
+    expect(await wrong.json()).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'unknown API key',
+    });
     const ok = await api().request('/v1/whoami', { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ id: 'zorg-bv', aanbieders: ['12345678'], gemeenten: [] });
   });
 
-  it('answers unknown routes with a JSON 404', async () => {
+  it('answers unknown routes with a problem+json 404', async () => {
     const res = await api().request('/nope');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'no route GET /nope' });
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'no route GET /nope',
+    });
   });
 });
 

@@ -1,0 +1,108 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { isoDate } from '../calendar/iso-date';
+import type { Database } from '../db';
+import { type EscalationLinks, escalationPayload } from './escalation-payload';
+import {
+  type DeliveryRow,
+  type EscalationRow,
+  markNoEndpoint,
+  recordAttempt,
+  recordEscalation,
+  settleEscalation,
+} from './escalation-store';
+import type { EscalationInput, EscalationResult } from './types';
+import { sendWebhook, type WebhookEndpoint } from './webhook';
+
+/*
+ * escalate: a deadline passed unmet. Writes the escalation once (idempotency key), then delivers it as a
+ * signed webhook to each recipient's endpoint and records every attempt. Safe to retry: a recipient
+ * that got it is never sent to again. A recipient that may still get it (network error, 5xx) makes the
+ * activity throw a retryable failure, so Temporal's retry policy paces the next attempt; one that
+ * refused it (4xx) or ran out of attempts is final, and counted in `failed`.
+ *
+ * Delivery is at least once: a worker dying between the receiver's 2xx and our write sends again with
+ * the same webhook-id, which receivers use to drop the repeat.
+ */
+
+export const escalationFailureType = 'EscalationDeliveryFailed';
+
+export interface EscalationDeps {
+  db: Database;
+  webhooks: WebhookEndpoint[];
+  links: EscalationLinks;
+  /** Attempts per recipient before a transient failure becomes final. */
+  maxAttempts?: number;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+}
+
+export const defaultDeliveryAttempts = 10;
+
+const escalationInput = z.object({
+  idempotencyKey: z.string().min(1).max(300),
+  workflowId: z.string().min(1).max(300),
+  gemeente: z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'),
+  aanbieder: z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits'),
+  toewijzingNummer: z.number().int().min(0),
+  action: z.string().min(1),
+  rule: z.string().min(1),
+  owner: z.enum(['aanbieder', 'gemeente']),
+  dueDate: isoDate,
+  lateWorkingDays: z.number().int().min(0),
+  recipients: z.array(z.enum(['aanbieder', 'gemeente'])),
+}) satisfies z.ZodType<EscalationInput>;
+
+export function createEscalationActivities(deps: EscalationDeps) {
+  const { db, webhooks, links } = deps;
+  const maxAttempts = deps.maxAttempts ?? defaultDeliveryAttempts;
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  const endpointFor = (party: string, code: string) =>
+    webhooks.find((w) => w.party === party && w.code === code);
+
+  async function deliver(row: EscalationRow, delivery: DeliveryRow, body: string): Promise<void> {
+    const endpoint = endpointFor(delivery.party, delivery.code);
+    if (!endpoint) return markNoEndpoint(db, delivery); // removed from configuration since the first attempt
+    const outcome = await sendWebhook(endpoint, row.id, body, timeoutMs);
+    if (outcome.ok) return recordAttempt(db, delivery, { status: 'delivered', statusCode: outcome.status });
+    const final = !outcome.retryable || delivery.attempts + 1 >= maxAttempts;
+    return recordAttempt(db, delivery, {
+      status: final ? 'failed' : 'retrying',
+      ...(outcome.status !== undefined && { statusCode: outcome.status }),
+      error: final && outcome.retryable ? `${outcome.error} (after ${maxAttempts} attempts)` : outcome.error,
+    });
+  }
+
+  return {
+    async escalate(input: EscalationInput): Promise<EscalationResult> {
+      const parsed = escalationInput.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw ApplicationFailure.nonRetryable(
+          `escalation input: ${issue?.path.join('.')}: ${issue?.message}`,
+          'InvalidEscalationInput',
+        );
+      }
+      const { row, deliveries } = await recordEscalation(db, parsed.data, (p, c) => !!endpointFor(p, c));
+      const body = JSON.stringify(escalationPayload(row, links));
+      const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
+      await Promise.all(open.map((d) => deliver(row, d, body)));
+      const settled = await settleEscalation(db, row);
+
+      const retrying = settled.filter((d) => d.status === 'retrying');
+      if (retrying.length) {
+        const reasons = retrying.map((d) => `${d.party} ${d.code}: ${d.lastError}`).join('; ');
+        throw ApplicationFailure.create({
+          type: escalationFailureType,
+          message: `escalation ${row.id} not delivered yet (${reasons}); will retry`,
+          nonRetryable: false,
+        });
+      }
+      return {
+        escalationId: row.id,
+        delivered: settled.filter((d) => d.status === 'delivered').length,
+        failed: settled.filter((d) => d.status === 'failed').length,
+      };
+    },
+  };
+}
