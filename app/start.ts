@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
+import { dataConverterFor, EncryptionCodec } from '../security';
 import { escalationLinks, loadConfig } from './config';
 import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
