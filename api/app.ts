@@ -5,6 +5,7 @@ import type { ApiKeyConfig } from '../app/config';
 import type { DatabaseHandle } from '../db';
 import { type AuthEnv, requireApiKey } from './auth';
 import { healthRoutes } from './health';
+import { type MessageRouteDeps, messageRoutes } from './messages';
 
 export interface ApiDeps {
   temporal: Client;
@@ -12,6 +13,8 @@ export interface ApiDeps {
   taskQueue: string;
   database: DatabaseHandle;
   apiKeys: ApiKeyConfig[];
+  /** POST/GET /v1/messages (api/messages.ts); absent = not mounted. */
+  messages?: MessageRouteDeps;
 }
 
 /** The HTTP API: validates, then talks to Temporal and the database. No lifecycle logic lives here. */
@@ -19,6 +22,7 @@ export function createApi(deps: ApiDeps) {
   const v1 = new Hono<AuthEnv>()
     .use(requireApiKey(deps.apiKeys))
     .get('/whoami', (c) => c.json(c.get('principal')));
+  if (deps.messages) v1.route('/', messageRoutes(deps.messages));
 
   const app = new Hono().route('/health', healthRoutes(deps)).route('/v1', v1);
 
