@@ -10,6 +10,7 @@ import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
 import { retourKey } from '../../activities/messaging/outbox';
 import type { SendMessageInput } from '../../activities/types';
 import { createApi } from '../../api/app';
+import { messageRoutes } from '../../api/messages';
 import { wmo323WithLines } from '../../bench/documents';
 import { loadProfiles } from '../../config/profiles';
 import { inboxMessages, outboxMessages } from '../../db';
@@ -607,6 +608,19 @@ describe('scope, reads and HTTP hygiene', () => {
     }
     expect((await get('/messages/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await get('/messages/nope')).status).toBe(404);
+  });
+
+  it('the routes describe themselves in OpenAPI 3.1', () => {
+    const doc = messageRoutes({ db: db(), inbound: inbound() }).getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'iwmo-flow', version: 'test' },
+    });
+    expect(Object.keys(doc.paths ?? {})).toEqual(['/messages', '/messages/{id}', '/messages/{id}/xml']);
+    const body = doc.paths?.['/messages']?.post?.requestBody;
+    expect(body && 'content' in body ? Object.keys(body.content) : []).toEqual([
+      'application/xml',
+      'text/xml',
+    ]);
   });
 
   it('415 for another content type, 413 above 25 MB, 401 without a key', async () => {
