@@ -2,6 +2,8 @@ import type { Database } from '../db';
 import { createClaimActivities } from './claims';
 import { createEscalationActivities } from './escalation';
 import type { EscalationLinks } from './escalation-payload';
+import { createMessageActivities } from './messages';
+import type { MessageCodec } from './messaging/codec';
 import { createProjectionActivities } from './projection';
 import type { WebhookEndpoint } from './webhook';
 
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   webhooks?: WebhookEndpoint[];
   /** Where escalation links point (PUBLIC_API_URL, TEMPORAL_UI_URL); unset = the embedded defaults. */
   links?: EscalationLinks;
+  /** XML work off the event loop (createCodecPool); default: in the calling thread. */
+  codec?: MessageCodec;
 }
 
 const embeddedLinks: EscalationLinks = {
@@ -33,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
       webhooks: deps.webhooks ?? [],
       links: deps.links ?? embeddedLinks,
     }),
+    ...createMessageActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { escalationRoutes } from './escalations';
 import { healthRoutes } from './health';
 import { type AccessLog, accessLog, methodGuard } from './hygiene';
+import { type MessageRouteDeps, messageRoutes } from './messages';
 import { FailureLimiter, type FailureLimiterOptions } from './rate-limit';
 import { createRouter, validationHook } from './router';
 import { whoamiRoutes } from './whoami';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   log?: AccessLog;
   /** Failed-auth limiting per client IP; default 10 failures per minute. */
   authLimit?: FailureLimiterOptions;
+  /** POST/GET /v1/messages (api/messages.ts); absent = not mounted. */
+  messages?: MessageRouteDeps;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createApi(deps: ApiDeps) {
   v1.use(requireApiKey(deps.apiKeys, limiter));
   v1.route('/whoami', whoamiRoutes());
   v1.route('/escalations', escalationRoutes(deps));
+  if (deps.messages) v1.route('/', messageRoutes(deps.messages));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));
 

@@ -1,4 +1,14 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /*
  * Every iWmo message that crosses the boundary is stored before anything else happens to it, so
@@ -12,8 +22,11 @@ export const inboxMessages = pgTable(
   'inbox_messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** Transport's id of the message (VECOZO traceerId, StUF referentienummer); dedupes re-deliveries. */
-    traceerId: text('traceer_id').notNull(),
+    /**
+     * Transport's id of the message (VECOZO traceerId, StUF referentienummer); dedupes re-deliveries.
+     * Null when the transport has none (a POST to the API): the payload hash dedupes those.
+     */
+    traceerId: text('traceer_id'),
     transport: text('transport').notNull(),
     conversatieId: text('conversatie_id'),
     /** 'WMO301' … 'WMO325' once detected; null when the payload could not even be identified. */
@@ -21,20 +34,38 @@ export const inboxMessages = pgTable(
     afzender: text('afzender'),
     ontvanger: text('ontvanger'),
     payload: text('payload').notNull(),
+    /** SHA-256 (hex) of the payload's UTF-8 bytes: the same message delivered again is recognised by it. */
+    payloadSha256: text('payload_sha256').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
+    /** BerichtIdentificatie/Identificatie, once the header could be read. */
+    identificatie: text('identificatie'),
+    /** API key id that posted it (transport 'api'); lets the sender see a message whose header is unreadable. */
+    submittedBy: text('submitted_by'),
     status: text('status', { enum: inboxStatus }).notNull().default('received'),
     /** Why it was rejected: rule id, retour code and path per finding — never payload content. */
     findings: jsonb('findings').$type<unknown[]>(),
     /** Workflow the message was routed to, e.g. wmo:1916:12345. */
     routedTo: text('routed_to'),
+    /** What receiving it did (per toewijzing), so a re-delivery is answered the same without routing twice. */
+    outcome: jsonb('outcome').$type<unknown>(),
+    /** Set while one process decodes and routes it; a stale claim (crash) lets a re-delivery take over. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('inbox_messages_transport_traceer_uq').on(t.transport, t.traceerId),
+    uniqueIndex('inbox_messages_payload_sha256_uq').on(t.payloadSha256),
     index('inbox_messages_status_idx').on(t.status),
   ],
 );
+
+/**
+ * Source of BerichtIdentificatie/Identificatie for every message we send. One sequence for all types and
+ * senders is unique per type per sender (TR056) a fortiori; gaps (a rolled-back or duplicate write) are
+ * harmless.
+ */
+export const outboxIdentificatieSeq = pgSequence('outbox_identificatie_seq', { startWith: 1 });
 
 export const outboxStatus = ['pending', 'sent', 'failed'] as const;
 

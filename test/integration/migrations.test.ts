@@ -20,6 +20,17 @@ async function publicTables(handle: DatabaseHandle): Promise<string[]> {
   return list.map((r) => r.table_name);
 }
 
+/** The Identificatie sequence of the outbox (TR056) exists and counts. */
+async function sequenceValues(handle: DatabaseHandle): Promise<number[]> {
+  const values: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const rows = await handle.db.execute<{ n: string }>(sql`select nextval('outbox_identificatie_seq') as n`);
+    const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: { n: string }[] }).rows;
+    values.push(Number(list[0]?.n));
+  }
+  return values;
+}
+
 describe('migrations', () => {
   it('apply to an empty PostgreSQL database, and a second run is a no-op', async () => {
     const testDb = await createTestDatabase();
@@ -28,6 +39,7 @@ describe('migrations', () => {
       await testDb.handle.migrate();
       await testDb.handle.migrate();
       expect(await publicTables(testDb.handle)).toEqual(expectedTables);
+      expect(await sequenceValues(testDb.handle)).toEqual([1, 2]);
     } finally {
       await testDb.drop();
     }
@@ -39,6 +51,7 @@ describe('migrations', () => {
       await handle.migrate();
       await handle.migrate();
       expect(await publicTables(handle)).toEqual(expectedTables);
+      expect(await sequenceValues(handle)).toEqual([1, 2]);
     } finally {
       await handle.close();
     }

@@ -1,0 +1,237 @@
+import { webcrypto } from 'node:crypto';
+import { amsterdamDateOf } from '../calendar';
+import type { Finding } from '../iwmo';
+import type { MessageCodec } from './messaging/codec';
+import {
+  claimUnfinished,
+  finishInbound,
+  type InboxResult,
+  type InboxRow,
+  releaseClaim,
+  storeInbound,
+} from './messaging/inbox';
+import type { Inspection } from './messaging/inspect';
+import { nextIdentificatie, retourKey, writeOutbox } from './messaging/outbox';
+import {
+  type InboundMessage,
+  type InboundOutcome,
+  InboundRetryableError,
+  type Stored,
+  type StoredFinding,
+  storedFinding,
+} from './messaging/outcome';
+import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
+import { sniffHeader } from './messaging/sniff';
+
+/*
+ * The inbound path, shared by the API (POST /v1/messages) and the transport poller: store the message
+ * first (it is never lost), recognise a re-delivery and answer it with the earlier outcome, decode it
+ * off the event loop, then route it — a 301 to one assignment workflow per toewijzing, a 306/308 to the
+ * workflow of the 305/307 it answers. A message that breaks a rule is kept as rejected with its findings
+ * and, for a 301 with level 2 findings, answered with a 302 (0001) in the outbox. XSD-invalid messages
+ * get no retour (the transport refuses them).
+ */
+
+export {
+  type InboundMessage,
+  type InboundOutcome,
+  InboundRetryableError,
+  type StoredFinding,
+} from './messaging/outcome';
+
+export interface InboundDeps extends RouteDeps {
+  codec: MessageCodec;
+  /** Today in Europe/Amsterdam (ontvangen, TR135, the 302's dagtekening); default from the clock. */
+  today?: () => string;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  // webcrypto digests on libuv's thread pool: hashing 25 MB does not block the event loop.
+  const digest = await webcrypto.subtle.digest('SHA-256', bytes);
+  return Buffer.from(digest).toString('hex');
+}
+
+function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour'>): string {
+  return outcome.retour?.workflowId ?? outcome.toewijzingen.map((t) => t.workflowId).join(',');
+}
+
+function answerEarlier(row: InboxRow): InboundOutcome {
+  if (row.outcome) return { messageId: row.id, duplicate: true, ...(row.outcome as Stored) };
+  return {
+    messageId: row.id,
+    duplicate: true,
+    status: 'received',
+    messageType: row.messageType,
+    findings: [],
+    toewijzingen: [],
+    note: 'being processed',
+  };
+}
+
+export function createInbound(deps: InboundDeps) {
+  const today = deps.today ?? (() => amsterdamDateOf(new Date()));
+
+  async function finish(row: InboxRow, result: Omit<InboxResult, 'outcome'>, stored: Stored) {
+    await finishInbound(deps.db, row.id, { ...result, outcome: stored });
+    return { messageId: row.id, duplicate: false, ...stored };
+  }
+
+  interface Rejection {
+    messageType: string | null;
+    identificatie: string | null;
+    findings: StoredFinding[];
+    /** Rule findings of a 301 to answer with a 302 (level 2: 0001 header only). */
+    answerWith?: Finding[];
+  }
+
+  /** Rejected: the row keeps its findings; a 301 with rule findings gets its 302 in the outbox. */
+  async function reject(row: InboxRow, r: Rejection) {
+    const answer = r.answerWith?.length ? await answerWithRetour(row, r.answerWith) : undefined;
+    const stored: Stored = {
+      status: 'rejected',
+      messageType: r.messageType,
+      findings: r.findings,
+      toewijzingen: [],
+      ...(answer ? { answer } : {}),
+    };
+    const { messageType, identificatie, findings } = r;
+    const { afzender, ontvanger } = row;
+    const result = { status: 'rejected' as const, messageType, afzender, ontvanger, identificatie, findings };
+    return finish(row, { ...result, routedTo: null }, stored);
+  }
+
+  async function answerWithRetour(row: InboxRow, findings: Finding[]): Promise<InboundOutcome['answer']> {
+    const meta = { identificatie: await nextIdentificatie(deps.db, '302'), dagtekening: today() };
+    const built = await deps.codec.retour(row.payload, findings, meta);
+    if (!built.ok) return undefined; // a finding without retour code: no retour (XSD level)
+    const written = await writeOutbox(deps.db, {
+      idempotencyKey: retourKey(row.id),
+      workflowId: null,
+      messageType: built.type,
+      afzender: built.afzender,
+      ontvanger: built.ontvanger,
+      identificatie: meta.identificatie,
+      payload: built.xml,
+    });
+    return { messageType: built.type, outboxId: written.outboxId, identificatie: written.identificatie };
+  }
+
+  type Decoded = Inspection & { ok: true };
+
+  /** The row's columns once the header is read; status and routedTo per outcome. */
+  function headerColumns({ header, type }: Decoded) {
+    const { afzender, ontvanger, identificatie } = header;
+    return { messageType: type, afzender, ontvanger, identificatie, findings: null };
+  }
+
+  function accepted(row: InboxRow, d: Decoded, outcome: Omit<Stored, 'messageType' | 'findings'>) {
+    const routedTo = outcome.status === 'routed' ? routedToOf(outcome) : null;
+    const stored: Stored = { ...outcome, messageType: d.type, findings: [] };
+    return finish(row, { ...headerColumns(d), status: outcome.status, routedTo }, stored);
+  }
+
+  async function routeToewijzingen(
+    row: InboxRow,
+    d: Decoded,
+    toewijzing: NonNullable<Decoded['toewijzing']>,
+  ) {
+    const message = { messageId: row.id, header: d.header, ...toewijzing, ontvangen: today() };
+    const toewijzingen = await routeToewijzing(deps, message);
+    return accepted(row, d, { status: 'routed', toewijzingen });
+  }
+
+  async function routeRetourMessage(row: InboxRow, d: Decoded, type: 'WMO306' | 'WMO308', codes: string[]) {
+    const { header } = d;
+    const message = { messageId: row.id, type, header, retourCodes: codes, ontvangen: today() };
+    const routed = await routeRetour(deps, message);
+    if (routed.found) {
+      const { workflowId, heenType } = routed;
+      const retour = { workflowId, heenType, heenIdentificatie: header.identificatie, retourCodes: codes };
+      return accepted(row, d, { status: 'routed', toewijzingen: [], retour });
+    }
+    if (routed.reason === 'workflow-closed') {
+      const note = `workflow ${routed.workflowId} is closed; stored, not routed`;
+      return accepted(row, d, { status: 'received', toewijzingen: [], note });
+    }
+    const finding: StoredFinding = {
+      rule: 'RETOUR-ONBEKEND',
+      path: '/Bericht/Header/BerichtIdentificatie/Identificatie',
+      message: `Geen verzonden ${routed.heenType} met deze Identificatie van deze afzender`,
+      hint: `Check that the retour answers a ${routed.heenType} this service sent (its Identificatie and Afzender).`,
+    };
+    return reject(row, { messageType: type, identificatie: header.identificatie, findings: [finding] });
+  }
+
+  function route(row: InboxRow, d: Decoded): Promise<InboundOutcome> {
+    if (d.toewijzing) return routeToewijzingen(row, d, d.toewijzing);
+    if (d.retour && (d.type === 'WMO306' || d.type === 'WMO308'))
+      return routeRetourMessage(row, d, d.type, d.retour.retourCodes);
+    return accepted(row, d, { status: 'received', toewijzingen: [], note: 'not routed yet' });
+  }
+
+  async function handle(row: InboxRow): Promise<InboundOutcome> {
+    const inspection = await deps.codec.inspect(row.payload, today());
+    if (!inspection.ok) {
+      // Only an XSD-level failure passed detection, so only then is the sniffed type the real one.
+      const messageType = inspection.kind === 'schema' ? row.messageType : null;
+      const findings = inspection.findings.map(storedFinding);
+      return reject(row, { messageType, identificatie: null, findings });
+    }
+    const { header, type } = inspection;
+    const identificatie = header.identificatie;
+    if (header.afzender !== row.afzender || header.ontvanger !== row.ontvanger) {
+      // The row (and the API caller) was scoped by the sniffed header; it must be the real one.
+      const finding: StoredFinding = {
+        rule: 'HEADER-ONDUIDELIJK',
+        path: '/Bericht/Header',
+        message: 'Afzender en Ontvanger in de header zijn niet eenduidig te lezen',
+        hint: 'Write Afzender and Ontvanger as plain digits, without comments, CDATA or character references.',
+      };
+      return reject(row, { messageType: type, identificatie, findings: [finding] });
+    }
+    if (inspection.findings.length) {
+      const findings = inspection.findings.map(storedFinding);
+      const answerWith = type === 'WMO301' ? inspection.findings : undefined;
+      return reject(row, {
+        messageType: type,
+        identificatie,
+        findings,
+        ...(answerWith ? { answerWith } : {}),
+      });
+    }
+    return route(row, inspection);
+  }
+
+  return {
+    /**
+     * Stores, decodes and routes one message; answers a re-delivery with the earlier outcome. Throws
+     * InboundRetryableError when something outside the message failed (the row stays 'received').
+     */
+    async receiveMessage(message: InboundMessage): Promise<InboundOutcome> {
+      const bytes = Buffer.from(message.payload, 'utf8');
+      const sniffed = sniffHeader(message.payload);
+      const { row, created } = await storeInbound(deps.db, {
+        payload: message.payload,
+        payloadSha256: await sha256Hex(bytes),
+        sizeBytes: bytes.byteLength,
+        transport: message.transport,
+        traceerId: message.traceerId ?? null,
+        conversatieId: message.conversatieId ?? null,
+        submittedBy: message.submittedBy ?? null,
+        afzender: sniffed.afzender ?? null,
+        ontvanger: sniffed.ontvanger ?? null,
+        messageType: sniffed.messageType ?? null,
+      });
+      if (!created && !(await claimUnfinished(deps.db, row.id))) return answerEarlier(row);
+      try {
+        const outcome = await handle(row);
+        return created ? outcome : { ...outcome, duplicate: true };
+      } catch (err) {
+        await releaseClaim(deps.db, row.id).catch(() => undefined);
+        throw new InboundRetryableError(row.id, err);
+      }
+    },
+  };
+}
+
+export type Inbound = ReturnType<typeof createInbound>;

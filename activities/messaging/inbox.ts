@@ -1,0 +1,90 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Database, inboxMessages } from '../../db';
+
+/*
+ * Inbox rows: stored before anything else happens to a message, recognised when it comes again (same
+ * transport + traceerId, or the same bytes), and claimed by one process at a time while it is decoded
+ * and routed. A claim older than `staleClaimMs` belongs to a process that died: a re-delivery takes over.
+ */
+
+export const staleClaimMs = 5 * 60_000;
+
+export type InboxRow = typeof inboxMessages.$inferSelect;
+
+export interface NewInboxRow {
+  payload: string;
+  payloadSha256: string;
+  sizeBytes: number;
+  transport: string;
+  traceerId: string | null;
+  conversatieId: string | null;
+  submittedBy: string | null;
+  afzender: string | null;
+  ontvanger: string | null;
+  messageType: string | null;
+}
+
+/** Stores a message claimed by the caller, or finds the earlier delivery of the same message. */
+export async function storeInbound(
+  db: Database,
+  row: NewInboxRow,
+): Promise<{ row: InboxRow; created: boolean }> {
+  const [inserted] = await db
+    .insert(inboxMessages)
+    .values({ ...row, status: 'received', claimedAt: new Date() })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return { row: inserted, created: true };
+  const sameTraceer =
+    row.traceerId === null
+      ? undefined
+      : and(eq(inboxMessages.transport, row.transport), eq(inboxMessages.traceerId, row.traceerId));
+  const [earlier] = await db
+    .select()
+    .from(inboxMessages)
+    .where(or(sameTraceer, eq(inboxMessages.payloadSha256, row.payloadSha256)))
+    .limit(1);
+  if (!earlier) throw new Error('inbox row vanished after a conflict on its keys');
+  return { row: earlier, created: false };
+}
+
+/** Takes over an earlier delivery that was never finished and is not being worked on. */
+export async function claimUnfinished(db: Database, id: string): Promise<boolean> {
+  const staleBefore = new Date(Date.now() - staleClaimMs);
+  const claimed = await db
+    .update(inboxMessages)
+    .set({ claimedAt: new Date() })
+    .where(
+      and(
+        eq(inboxMessages.id, id),
+        isNull(inboxMessages.outcome),
+        or(isNull(inboxMessages.claimedAt), lt(inboxMessages.claimedAt, staleBefore)),
+      ),
+    )
+    .returning({ id: inboxMessages.id });
+  return claimed.length === 1;
+}
+
+/** Lets the next delivery retry at once (routing failed, e.g. Temporal unreachable). */
+export async function releaseClaim(db: Database, id: string): Promise<void> {
+  await db.update(inboxMessages).set({ claimedAt: null }).where(eq(inboxMessages.id, id));
+}
+
+export interface InboxResult {
+  status: 'received' | 'routed' | 'rejected';
+  messageType: string | null;
+  afzender: string | null;
+  ontvanger: string | null;
+  identificatie: string | null;
+  findings: unknown[] | null;
+  routedTo: string | null;
+  outcome: unknown;
+}
+
+/** Records what receiving the message did; from now on a re-delivery is answered with `outcome`. */
+export async function finishInbound(db: Database, id: string, result: InboxResult): Promise<void> {
+  await db
+    .update(inboxMessages)
+    .set({ ...result, processedAt: sql`now()`, claimedAt: null })
+    .where(eq(inboxMessages.id, id));
+}

@@ -1,0 +1,67 @@
+import { eq, sql } from 'drizzle-orm';
+import { type Database, outboxMessages } from '../../db';
+import { makeIdentificatie } from '../../iwmo';
+
+/*
+ * The outbox writer every outgoing message goes through (sendMessage, and the 302 the inbound path
+ * writes for a rejected 301). Keyed by idempotency key: the first write wins, a retry or a second
+ * caller with the same key gets that row back, so a message is never stored (and later sent) twice.
+ */
+
+export interface OutboxWrite {
+  idempotencyKey: string;
+  workflowId: string | null;
+  messageType: string;
+  /** The party that sends it (for a retour: the receiver of the heen message, whose header it copies). */
+  afzender: string;
+  ontvanger: string;
+  identificatie: string;
+  payload: string;
+}
+
+export interface OutboxWritten {
+  outboxId: string;
+  identificatie: string;
+  duplicate: boolean;
+}
+
+/** Idempotency key of the retour on a received message: one retour per heen message, whoever asks. */
+export const retourKey = (heenMessageId: string) => `retour:${heenMessageId}`;
+
+export async function findOutbox(db: Database, idempotencyKey: string): Promise<OutboxWritten | undefined> {
+  const [row] = await db
+    .select({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.idempotencyKey, idempotencyKey));
+  return row && { ...row, duplicate: true };
+}
+
+/** postgres.js returns the rows themselves; PGlite wraps them in { rows }. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+}
+
+/** A fresh Identificatie for a message of type `nr` (e.g. '305'), from the outbox sequence (TR056). */
+export async function nextIdentificatie(db: Database, nr: string): Promise<string> {
+  const result = await db.execute(sql`select nextval('outbox_identificatie_seq') as n`);
+  const [row] = rowsOf<{ n: string | number | bigint }>(result);
+  return makeIdentificatie(nr, Number(row?.n));
+}
+
+/** Inserts the message, or returns the row already written under its key (`duplicate: true`). */
+export async function writeOutbox(db: Database, message: OutboxWrite): Promise<OutboxWritten> {
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(outboxMessages)
+      .values({ ...message, status: 'pending' })
+      .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
+      .returning({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie });
+    if (inserted) return { ...inserted, duplicate: false };
+    const [existing] = await tx
+      .select({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.idempotencyKey, message.idempotencyKey));
+    if (!existing) throw new Error('outbox row vanished after a conflict on its idempotency key');
+    return { ...existing, duplicate: true };
+  });
+}

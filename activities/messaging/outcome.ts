@@ -1,0 +1,65 @@
+import type { Finding } from '../../iwmo';
+import type { ToewijzingOutcome } from './route';
+
+/* What the inbound path takes and answers (activities/inbound.ts); the API serves these shapes. */
+
+export interface InboundMessage {
+  /** The XML text as received. */
+  payload: string;
+  /** 'api', 'vecozo', … : with traceerId the transport's key for a message. */
+  transport: string;
+  traceerId?: string;
+  conversatieId?: string;
+  /** API key id of the caller that posted it (transport 'api'). */
+  submittedBy?: string;
+}
+
+/** A finding as stored and answered: the rule, where, and the standard's text; never message content. */
+export interface StoredFinding {
+  rule: string;
+  retourCode?: string;
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export interface InboundOutcome {
+  messageId: string;
+  /** True when this message was received before; the outcome is the earlier one. */
+  duplicate: boolean;
+  /** 'received': stored, not (yet) routed — a type nothing consumes yet, or still being processed. */
+  status: 'received' | 'routed' | 'rejected';
+  messageType: string | null;
+  findings: StoredFinding[];
+  /** Per toewijzing of a 301: the workflow it went to. */
+  toewijzingen: ToewijzingOutcome[];
+  /** A 306/308: the workflow of the 305/307 it answers. */
+  retour?: { workflowId: string; heenType: string; heenIdentificatie: string; retourCodes: string[] };
+  /** The retour we wrote to the outbox in answer (a 302 on a rejected 301). */
+  answer?: { messageType: string; outboxId: string; identificatie: string };
+  note?: string;
+}
+
+/** What is kept in the inbox row's `outcome` column. */
+export type Stored = Omit<InboundOutcome, 'messageId' | 'duplicate'>;
+
+/** Decoding or routing failed for a reason outside the message (Temporal down, …): safe to retry. */
+export class InboundRetryableError extends Error {
+  override name = 'InboundRetryableError';
+  constructor(
+    readonly messageId: string,
+    cause: unknown,
+  ) {
+    super(
+      `message ${messageId} is stored; routing failed: ${cause instanceof Error ? cause.message : 'unknown'}`,
+    );
+  }
+}
+
+export const storedFinding = ({ rule, retourCode, path, message, hint }: Finding): StoredFinding => ({
+  rule,
+  ...(retourCode ? { retourCode } : {}),
+  path,
+  message,
+  ...(hint ? { hint } : {}),
+});

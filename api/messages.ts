@@ -1,0 +1,293 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { type Inbound, type InboundOutcome, InboundRetryableError } from '../activities/inbound';
+import { partiesOf, sniffHeader } from '../activities/messaging/sniff';
+import { type Database, inboxMessages } from '../db';
+import { type AuthEnv, mayAccess, type Principal } from './auth';
+
+/*
+ * iWmo XML messages in: POST /v1/messages stores, decodes and routes one message (activities/inbound.ts)
+ * and answers per toewijzing what happened; GET /v1/messages/{id} and /{id}/xml read it back.
+ *
+ * Scope: a key acts for its own AGB and gemeente codes. A message whose header names neither as Afzender
+ * or Ontvanger is refused with 403 before anything is stored: it is not this tenant's message, and storing
+ * it (even as rejected) would put another party's client data in our inbox on a stranger's word. A message
+ * whose header cannot be read at all is the caller's own garbage: it is stored as rejected, visible to
+ * the key that posted it. GETs answer 404 for a message outside the caller's scope, as for one that
+ * does not exist.
+ */
+
+export interface MessageRouteDeps {
+  db: Database;
+  inbound: Pick<Inbound, 'receiveMessage'>;
+}
+
+/** OP179: 25 MB per file. */
+export const maxMessageBytes = 25 * 1024 * 1024;
+const xmlTypes = ['application/xml', 'text/xml'];
+const problemType = 'application/problem+json';
+
+// ---- schemas (OpenAPI) ----
+
+const finding = z
+  .object({
+    rule: z.string().openapi({ example: 'CD041' }),
+    retourCode: z.string().optional().openapi({ example: '0001' }),
+    path: z.string().openapi({ example: '/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]/Omvang' }),
+    message: z.string(),
+    hint: z.string().optional(),
+  })
+  .openapi('MessageFinding');
+
+const outcome = z
+  .object({
+    messageId: z.string().uuid(),
+    duplicate: z.boolean(),
+    status: z.enum(['received', 'routed', 'rejected']),
+    messageType: z.string().nullable().openapi({ example: 'WMO301' }),
+    findings: z.array(finding),
+    toewijzingen: z.array(
+      z.object({
+        toewijzingNummer: z.number().int(),
+        workflowId: z.string().openapi({ example: 'wmo:1916:101' }),
+        result: z.literal('signalled'),
+      }),
+    ),
+    retour: z
+      .object({
+        workflowId: z.string(),
+        heenType: z.string(),
+        heenIdentificatie: z.string(),
+        retourCodes: z.array(z.string()),
+      })
+      .optional(),
+    answer: z.object({ messageType: z.string(), outboxId: z.string(), identificatie: z.string() }).optional(),
+    note: z.string().optional(),
+  })
+  .openapi('InboundOutcome');
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    messageId: z.string().optional(),
+    findings: z.array(finding).optional(),
+    outcome: outcome.optional(),
+  })
+  .openapi('MessageProblem');
+
+const metadata = z
+  .object({
+    id: z.string().uuid(),
+    transport: z.string(),
+    traceerId: z.string().nullable(),
+    conversatieId: z.string().nullable(),
+    messageType: z.string().nullable(),
+    afzender: z.string().nullable(),
+    ontvanger: z.string().nullable(),
+    identificatie: z.string().nullable(),
+    sizeBytes: z.number().int(),
+    payloadSha256: z.string(),
+    status: z.enum(['received', 'routed', 'rejected']),
+    findings: z.array(finding),
+    routedTo: z.string().nullable(),
+    receivedAt: z.string(),
+    processedAt: z.string().nullable(),
+  })
+  .openapi('InboxMessage');
+
+const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+const problemResponse = (description: string) => ({
+  description,
+  content: { [problemType]: { schema: problem } },
+});
+
+// ---- problems ----
+
+type Problem = z.infer<typeof problem>;
+const titles: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  503: 'Service Unavailable',
+};
+
+type ProblemStatus = 401 | 403 | 404 | 413 | 415 | 422 | 503;
+
+function problemBody(status: ProblemStatus, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail, ...extra };
+}
+
+function problemHeaders(status: ProblemStatus): Record<string, string> {
+  return status === 503
+    ? { 'content-type': problemType, 'retry-after': '30' }
+    : { 'content-type': problemType };
+}
+
+/** For middleware, which answers with a plain Response. */
+function problemOf(status: ProblemStatus, detail: string): Response {
+  return new Response(JSON.stringify(problemBody(status, detail)), {
+    status,
+    headers: problemHeaders(status),
+  });
+}
+
+/** For handlers: typed by the route's declared responses. */
+function problemJson<S extends ProblemStatus>(
+  c: Context,
+  status: S,
+  detail: string,
+  extra: Partial<Problem> = {},
+) {
+  return c.json(problemBody(status, detail, extra), status, problemHeaders(status));
+}
+
+const notFound = (c: Context) => problemJson(c, 404, 'no message with this id');
+
+function principalOf(c: Context<AuthEnv>): Principal | undefined {
+  return c.get('principal') as Principal | undefined;
+}
+
+// ---- middleware ----
+
+const xmlOnly = createMiddleware<AuthEnv>(async (c, next) => {
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!xmlTypes.includes(mediaType))
+    return problemOf(415, `send the message as ${xmlTypes.join(' or ')} (got '${mediaType || 'none'}')`);
+  await next();
+});
+
+const limit = bodyLimit({
+  maxSize: maxMessageBytes,
+  onError: () => problemOf(413, `a message may be at most ${maxMessageBytes} bytes (OP179: 25 MB)`),
+});
+
+// ---- routes ----
+
+const postMessage = createRoute({
+  method: 'post',
+  path: '/messages',
+  summary: 'Receive an iWmo 3.2 XML message',
+  description:
+    'Stored first, then decoded and routed: a WMO301 starts or updates one assignment workflow per ' +
+    'toewijzing, a WMO306/308 signals the workflow of the 305/307 it answers. The same message again ' +
+    'is answered with the earlier outcome (`duplicate: true`).',
+  middleware: [xmlOnly, limit] as const,
+  request: {
+    body: {
+      required: true,
+      content: { 'application/xml': { schema: z.string() }, 'text/xml': { schema: z.string() } },
+    },
+  },
+  responses: {
+    401: problemResponse('No API key'),
+    202: {
+      description: 'Stored and routed (or stored: a type nothing consumes yet)',
+      content: { 'application/json': { schema: outcome } },
+    },
+    403: problemResponse('The header names no AGB or gemeente code of this key; nothing stored'),
+    413: problemResponse('Larger than 25 MB'),
+    415: problemResponse('Not application/xml or text/xml'),
+    422: problemResponse('Rejected (stored with its findings; a 301 with rule findings got its 302)'),
+    503: problemResponse('Stored, but routing failed; send it again later'),
+  },
+});
+
+const getMessage = createRoute({
+  method: 'get',
+  path: '/messages/{id}',
+  summary: 'A received message: metadata, status and findings',
+  request: { params: idParam },
+  responses: {
+    200: { description: 'The message', content: { 'application/json': { schema: metadata } } },
+    404: problemResponse('No such message in this key’s scope'),
+  },
+});
+
+const getMessageXml = createRoute({
+  method: 'get',
+  path: '/messages/{id}/xml',
+  summary: 'A received message as it arrived',
+  request: { params: idParam },
+  responses: {
+    200: { description: 'The XML', content: { 'application/xml': { schema: z.string() } } },
+    404: problemResponse('No such message in this key’s scope'),
+  },
+});
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function scopedRow(db: Database, p: Principal, id: string) {
+  if (!uuidPattern.test(id)) return undefined;
+  const [row] = await db.select().from(inboxMessages).where(eq(inboxMessages.id, id));
+  if (!row) return undefined;
+  return mayAccess(p, partiesOf(row)) || row.submittedBy === p.id ? row : undefined;
+}
+
+function answer(c: Context, result: InboundOutcome) {
+  if (result.status !== 'rejected') return c.json(result, 202);
+  const first = result.findings[0];
+  const detail = first ? `${first.rule}: ${first.message}` : 'message rejected';
+  return problemJson(c, 422, detail, {
+    messageId: result.messageId,
+    findings: result.findings,
+    outcome: result,
+  });
+}
+
+export function messageRoutes(deps: MessageRouteDeps) {
+  const app = new OpenAPIHono<AuthEnv>();
+
+  app.openapi(postMessage, async (c) => {
+    const p = principalOf(c);
+    if (!p) return problemJson(c, 401, 'missing API key');
+    const payload = await c.req.text();
+    const sniffed = sniffHeader(payload);
+    const parties = partiesOf(sniffed);
+    const readable = parties.gemeente !== undefined || parties.aanbieder !== undefined;
+    if (readable && !mayAccess(p, parties))
+      return problemJson(c, 403, 'this key acts for neither the Afzender nor the Ontvanger of this message');
+    try {
+      return answer(c, await deps.inbound.receiveMessage({ payload, transport: 'api', submittedBy: p.id }));
+    } catch (err) {
+      if (err instanceof InboundRetryableError)
+        return problemJson(c, 503, 'stored, but routing failed; send the same message again later', {
+          messageId: err.messageId,
+        });
+      throw err;
+    }
+  });
+
+  app.openapi(getMessage, async (c) => {
+    const p = principalOf(c);
+    const row = p && (await scopedRow(deps.db, p, c.req.valid('param').id));
+    if (!row) return notFound(c);
+    const { payload: _payload, outcome: _outcome, claimedAt: _claimed, submittedBy: _by, ...meta } = row;
+    return c.json(
+      {
+        ...meta,
+        findings: (row.findings ?? []) as z.infer<typeof finding>[],
+        receivedAt: row.receivedAt.toISOString(),
+        processedAt: row.processedAt?.toISOString() ?? null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(getMessageXml, async (c) => {
+    const p = principalOf(c);
+    const row = p && (await scopedRow(deps.db, p, c.req.valid('param').id));
+    if (!row) return notFound(c);
+    return c.body(row.payload, 200, { 'content-type': 'application/xml; charset=utf-8' });
+  });
+
+  return app;
+}
