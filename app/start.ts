@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createInbound } from '../activities/inbound';
+import { createCodecPool } from '../activities/messaging/codec-pool';
 import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
@@ -55,6 +57,17 @@ async function main(): Promise<void> {
   if (added.length) log(`registered search attributes: ${added.join(', ')}`);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 
+  // XML decode/encode runs in worker threads: a 25 MB message never stalls the API or the worker.
+  const codec = createCodecPool();
+  const inbound = createInbound({
+    db: database.db,
+    temporal: client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    profiles,
+    clientRef: secrets.clientRef,
+    codec,
+  });
+
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await createWorker({
     connection: workerConnection,
@@ -62,6 +75,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({
       db: database.db,
+      codec,
       webhooks: config.ESCALATION_WEBHOOKS,
       links: escalationLinks(config),
     }),
@@ -80,6 +94,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     database,
     apiKeys: config.API_KEYS,
+    messages: { db: database.db, inbound },
     codec: {
       payloadCodec: new EncryptionCodec(secrets.keyring),
       allowedKeyIds: config.CODEC_KEY_IDS,
@@ -99,6 +114,7 @@ async function main(): Promise<void> {
     await workerRun.catch(() => undefined);
     await workerConnection.close();
     await connection.close();
+    await codec.close();
     await database.close();
     await devServer?.stop();
     log('stopped');
