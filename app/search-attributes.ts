@@ -23,8 +23,34 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = customSearchAttributes.filter((k) => !known.has(k.name));
   if (missing.length === 0) return [];
-  await addSearchAttributes(connection, namespace, missing);
+  try {
+    await addSearchAttributes(connection, namespace, missing);
+  } catch (err) {
+    // A server we may not administer (Temporal Cloud, a locked-down cluster): say exactly what to run.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `search attributes missing in namespace '${namespace}' and could not be registered (${reason}); ` +
+        `register them with:\n${registrationCommands(namespace, missing).join('\n')}`,
+    );
+  }
   return missing.map((k) => k.name);
+}
+
+const cliTypeNames: Record<(typeof customSearchAttributes)[number]['type'], string> = {
+  BOOL: 'Bool',
+  KEYWORD: 'Keyword',
+  DATETIME: 'Datetime',
+};
+
+/** The `temporal` CLI commands that register the given attributes. */
+export function registrationCommands(
+  namespace: string,
+  keys: readonly (typeof customSearchAttributes)[number][] = customSearchAttributes,
+): string[] {
+  return keys.map(
+    (k) =>
+      `  temporal operator search-attribute create --namespace ${namespace} --name ${k.name} --type ${cliTypeNames[k.type]}`,
+  );
 }
 
 /**
