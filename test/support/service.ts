@@ -119,13 +119,38 @@ export function killAll(marker: string): void {
   }
 }
 
-/** `n` distinct free loopback ports (all held at once while picking, so they differ). */
+/**
+ * `n` distinct free loopback ports for a service to bind later. They come from below the kernel's ephemeral
+ * range: a port from there (what `listen(0)` hands out) can be taken in the meantime as the local end of
+ * any outgoing connection, or by a dev server's own random ports, and the service would then find it
+ * in use. Below that range only an explicit bind can take it.
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < n; i++) servers.push(await listenOn(0));
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+  const ephemeralLow = ephemeralRangeStart();
+  const low = Math.max(1024, ephemeralLow - 12_000);
+  const ports = new Set<number>();
+  const held: Server[] = [];
+  while (ports.size < n) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (ports.has(port)) continue;
+    try {
+      held.push(await listenOn(port));
+      ports.add(port);
+    } catch {
+      // Taken: draw again.
+    }
+  }
+  await Promise.all(held.map(closeServer));
+  return [...ports];
+}
+
+function ephemeralRangeStart(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    return Number(low) || 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 /** A plain TCP listener on 127.0.0.1: holds a port the way another program would. */
