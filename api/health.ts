@@ -6,35 +6,69 @@ export interface HealthDeps {
   temporal: Client;
   namespace: string;
   database: DatabaseHandle;
+  /** Bound on each check; a component that has not answered by then counts as unavailable. */
+  checkTimeoutMs?: number;
+  /** Where failure details go; the public answer never carries them. */
+  log?: (msg: string) => void;
 }
 
-type Check = { ok: true; detail: string } | { ok: false; error: string };
-
-async function check(probe: () => Promise<string>): Promise<Check> {
-  try {
-    return { ok: true, detail: await probe() };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+export type ComponentStatus = 'ok' | 'unavailable';
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  temporal: ComponentStatus;
+  database: ComponentStatus;
 }
 
-/** Liveness of the two things the service cannot work without. Public: it carries no client data. */
-export function healthRoutes({ temporal, namespace, database }: HealthDeps) {
+const defaultCheckTimeoutMs = 2_000;
+
+/**
+ * Liveness of the two things the service cannot work without. Public, so it says only ok / unavailable
+ * per component: error text (SQL, gRPC addresses) goes to the log, and only when a component's state
+ * changes, so a supervisor polling a sick service does not flood the log.
+ */
+export function healthRoutes(deps: HealthDeps) {
+  const timeoutMs = deps.checkTimeoutMs ?? defaultCheckTimeoutMs;
+  const log = deps.log ?? ((msg: string) => console.error(`[health] ${msg}`));
+  const temporal = componentCheck('temporal', log, () =>
+    // The deadline cancels the RPC itself; the SDK would otherwise retry an unavailable server for long.
+    deps.temporal.withDeadline(Date.now() + timeoutMs, () =>
+      deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace }),
+    ),
+  );
+  const database = componentCheck('database', log, () => deps.database.ping());
+
   return new Hono().get('/', async (c) => {
-    const [temporalCheck, dbCheck] = await Promise.all([
-      check(async () => {
-        await temporal.workflowService.describeNamespace({ namespace });
-        return `namespace ${namespace}`;
-      }),
-      check(async () => {
-        await database.ping();
-        return database.kind;
-      }),
-    ]);
-    const ok = temporalCheck.ok && dbCheck.ok;
-    return c.json(
-      { status: ok ? 'ok' : 'degraded', temporal: temporalCheck, database: dbCheck },
-      ok ? 200 : 503,
-    );
+    const [t, d] = await Promise.all([temporal(timeoutMs), database(timeoutMs)]);
+    const report: HealthReport = {
+      status: t === 'ok' && d === 'ok' ? 'ok' : 'degraded',
+      temporal: t,
+      database: d,
+    };
+    return c.json(report, report.status === 'ok' ? 200 : 503);
   });
+}
+
+function componentCheck(name: string, log: (msg: string) => void, probe: () => Promise<unknown>) {
+  let last: ComponentStatus = 'ok';
+  return async (timeoutMs: number): Promise<ComponentStatus> => {
+    let failure: string | undefined;
+    try {
+      await withTimeout(probe(), timeoutMs);
+    } catch (err) {
+      failure = err instanceof Error ? err.message : String(err);
+    }
+    const status: ComponentStatus = failure === undefined ? 'ok' : 'unavailable';
+    if (status !== last) log(failure === undefined ? `${name} ok again` : `${name} unavailable: ${failure}`);
+    last = status;
+    return status;
+  };
+}
+
+/** Bounds any probe, also one whose client has no deadline of its own (a hung database socket). */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -102,6 +102,31 @@ const origin = z.string().refine((o) => URL.canParse(o) && new URL(o).origin ===
   message: 'an origin is scheme://host[:port], without a path or trailing slash',
 });
 
+/*
+ * SQLite pragmas the dev server passes to its database file. Only these two: the CLI forwards any name
+ * and SQLite silently ignores one it does not know, so a typo would otherwise go unnoticed.
+ * Default from bench/dev-server.ts (bench/README.md): WAL with synchronous=full.
+ */
+const pragmaValues = new Map([
+  ['journal_mode', /^(delete|truncate|persist|memory|wal)$/i],
+  ['synchronous', /^(off|normal|full|extra|[0-3])$/i],
+]);
+const sqlitePragmas = z.string().transform((text, ctx) => {
+  const pragmas = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const pragma of pragmas) {
+    const eq = pragma.indexOf('=');
+    const rule = pragmaValues.get(pragma.slice(0, Math.max(eq, 0)));
+    if (!rule?.test(pragma.slice(eq + 1)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pragma}" is not name=value with name journal_mode or synchronous and a value SQLite knows`,
+      });
+  }
+  return pragmas;
+});
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -120,6 +145,10 @@ const envSchema = z.object({
   PUBLIC_API_URL: z.url().optional(),
   /** Base URL of the Temporal Web UI; escalations link to the workflow there. */
   TEMPORAL_UI_URL: z.url().optional(),
+  /** Comma-separated `name=value`; empty = SQLite's defaults (rollback journal, synchronous=full). */
+  TEMPORAL_DB_PRAGMAS: sqlitePragmas.default(['journal_mode=wal', 'synchronous=full']),
+  /** Task-queue partitions of the embedded server; 1 suits one local worker (bench/README.md). */
+  TEMPORAL_TQ_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
   /** Folder with profiles/*.json and gemeente-profiles.json; unset = the shipped config/ folder. */
   PROFILES_DIR: z.string().optional(),
   /** Payload encryption (security/): every key still needed to decrypt, and the one that encrypts. */

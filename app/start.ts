@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -8,8 +9,10 @@ import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
 import { dataConverterFor, EncryptionCodec } from '../security';
-import { escalationLinks, loadConfig } from './config';
-import { type DevServer, startDevServer, waitForTemporal } from './dev-server';
+import { type AppConfig, escalationLinks, loadConfig } from './config';
+import { describeExit, spawnDevServer, waitForTemporal } from './dev-server';
+import { Lifecycle } from './lifecycle';
+import { assertPortFree, listen, type PortSpec } from './ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { resolveSecrets } from './secrets';
 import { createWorker } from './worker';
@@ -17,48 +20,71 @@ import { createWorker } from './worker';
 /*
  * All in one process tree: Temporal (embedded dev server unless TEMPORAL_ADDRESS is set), the database
  * (PGlite unless DATABASE_URL is set, migrations applied), the worker and the Hono API.
- * Ctrl-C (SIGINT) or SIGTERM stops everything in reverse order.
+ * Every part is registered with the Lifecycle as soon as it exists, so a failed start-up, SIGINT/SIGTERM,
+ * or the embedded Temporal dying stops exactly what was started, newest first, and the process exits.
+ * `npm start` execs tsx, which passes the signal on to this process (see package.json).
  */
 
 const log = (msg: string) => console.log(`[iwmo-flow] ${msg}`);
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const life = new Lifecycle(log);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => void life.stop(signal).then(() => process.exit(0)));
+  // A bug must not crash past the Lifecycle: that would leave the dev server running.
+  const crash = (err: unknown) => {
+    console.error(
+      `[iwmo-flow] unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    if (!life.stopping) void life.stop('fatal').then(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  try {
+    await start(loadConfig(), life);
+  } catch (err) {
+    // A signal during start-up aborts the step in flight; its handler finishes the stop and exits.
+    if (life.signal.aborted) return;
+    console.error(`[iwmo-flow] start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await life.stop('start-up aborted');
+    process.exit(1);
+  }
+}
+
+/** Stops everything when a part dies on its own; `npm start` must not run on without it. */
+function fatal(life: Lifecycle, what: string) {
+  if (life.stopping) return;
+  console.error(`[iwmo-flow] ${what}`);
+  void life.stop('fatal').then(() => process.exit(1));
+}
+
+async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   // Protocol profiles first: a bad contract configuration stops the service before anything starts.
   const profiles = loadProfiles(config.PROFILES_DIR);
   log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
   // Secrets before Temporal too: without keys nothing may be written to a history.
   const secrets = resolveSecrets(config, log);
   const dataConverter = dataConverterFor(secrets.keyring);
-  let devServer: DevServer | undefined;
-  let address = config.TEMPORAL_ADDRESS;
-  if (!address) {
-    log(`starting Temporal dev server (UI http://127.0.0.1:${config.TEMPORAL_UI_PORT})`);
-    devServer = await startDevServer({
-      port: config.TEMPORAL_DEV_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      dbFile: config.TEMPORAL_DB_FILE,
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
-    address = devServer.address;
-  } else {
-    log(`waiting for Temporal at ${address}`);
-    await waitForTemporal(address);
-  }
+  // Every port before anything starts: a second instance stops here, with one line.
+  for (const spec of portsToBind(config)) await assertPortFree(spec);
 
   const database = createDatabase(
     config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: config.PGLITE_DIR },
   );
+  await life.add({ name: 'database', stop: () => database.close() });
   await database.migrate();
   log(`database ready (${database.kind}), migrations applied`);
 
+  const address = await startTemporal(config, life);
   const connection = await Connection.connect({ address });
+  await life.add({ name: 'Temporal client', stop: () => connection.close() });
   const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) log(`registered search attributes: ${added.join(', ')}`);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 
   // XML decode/encode runs in worker threads: a 25 MB message never stalls the API or the worker.
   const codec = createCodecPool();
+  await life.add({ name: 'codec pool', stop: () => codec.close() });
   const inbound = createInbound({
     db: database.db,
     temporal: client,
@@ -69,6 +95,7 @@ async function main(): Promise<void> {
   });
 
   const workerConnection = await NativeConnection.connect({ address });
+  await life.add({ name: 'worker connection', stop: () => workerConnection.close() });
   const worker = await createWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -82,6 +109,14 @@ async function main(): Promise<void> {
     dataConverter,
   });
   const workerRun = worker.run();
+  workerRun.catch((err: unknown) => fatal(life, `worker stopped: ${(err as Error).message}`));
+  await life.add({
+    name: 'worker',
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun.catch(() => undefined);
+    },
+  });
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
 
   if (config.API_KEYS.length === 0)
@@ -101,30 +136,63 @@ async function main(): Promise<void> {
       uiOrigins: config.TEMPORAL_UI_ORIGIN,
     },
   });
-  const server = serve({ fetch: api.fetch, port: config.PORT, hostname: config.HOST });
+  const server = createAdaptorServer({ fetch: api.fetch }) as Server;
+  await listen(server, apiPort(config));
+  await life.add({ name: 'API', stop: () => closeServer(server) });
   log(`API listening on http://${config.HOST}:${config.PORT} (GET /health)`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    server.close();
-    worker.shutdown();
-    await workerRun.catch(() => undefined);
-    await workerConnection.close();
-    await connection.close();
-    await codec.close();
-    await database.close();
-    await devServer?.stop();
-    log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  console.error(`[iwmo-flow] start-up failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+/** The embedded dev server (stopped with everything else) or a wait for the configured one. */
+async function startTemporal(config: AppConfig, life: Lifecycle): Promise<string> {
+  if (config.TEMPORAL_ADDRESS) {
+    log(`waiting for Temporal at ${config.TEMPORAL_ADDRESS}`);
+    await waitForTemporal(config.TEMPORAL_ADDRESS, life.signal);
+    return config.TEMPORAL_ADDRESS;
+  }
+  const pragmas = config.TEMPORAL_DB_PRAGMAS.join(',') || 'SQLite defaults';
+  log(
+    `starting Temporal dev server (UI http://127.0.0.1:${config.TEMPORAL_UI_PORT}; ` +
+      `${config.TEMPORAL_DB_FILE}: ${pragmas}; ${config.TEMPORAL_TQ_PARTITIONS} task-queue partition(s))`,
+  );
+  const devServer = spawnDevServer({
+    port: config.TEMPORAL_DEV_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    dbFile: config.TEMPORAL_DB_FILE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    sqlitePragmas: config.TEMPORAL_DB_PRAGMAS,
+    taskQueuePartitions: config.TEMPORAL_TQ_PARTITIONS,
+    signal: life.signal,
+  });
+  // Registered before the wait: whatever happens next, this child is stopped with the rest.
+  await life.add({ name: 'Temporal dev server', stop: devServer.stop });
+  await devServer.ready;
+  void devServer.exited.then((exit) =>
+    fatal(life, `Temporal dev server exited unexpectedly (${describeExit(exit)})`),
+  );
+  log(`Temporal dev server ready on ${devServer.address} (pid ${devServer.pid})`);
+  return devServer.address;
+}
+
+function apiPort(config: AppConfig): PortSpec {
+  return { host: config.HOST, port: config.PORT, variable: 'PORT', what: 'HTTP API' };
+}
+
+function portsToBind(config: AppConfig): PortSpec[] {
+  if (config.TEMPORAL_ADDRESS) return [apiPort(config)];
+  const host = '127.0.0.1';
+  return [
+    apiPort(config),
+    { host, port: config.TEMPORAL_DEV_PORT, variable: 'TEMPORAL_DEV_PORT', what: 'Temporal dev server' },
+    { host, port: config.TEMPORAL_UI_PORT, variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
+  ];
+}
+
+/** Stops accepting, drops idle keep-alive sockets; requests in flight finish (health checks are bounded). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    (server as Server & { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  });
+}
+
+void main();

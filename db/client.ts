@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockPgliteDir } from './pglite-lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -48,7 +49,12 @@ function connectPostgres(url: string): DatabaseHandle {
 }
 
 function openPglite(config: { pgliteDir: string } | { inMemory: true }): DatabaseHandle {
-  if ('pgliteDir' in config) mkdirSync(config.pgliteDir, { recursive: true });
+  let release = () => {};
+  if ('pgliteDir' in config) {
+    mkdirSync(config.pgliteDir, { recursive: true });
+    // Before PGlite touches the folder: a second process is refused here, not after it wrote.
+    release = lockPgliteDir(config.pgliteDir);
+  }
   const client = 'pgliteDir' in config ? new PGlite(config.pgliteDir) : new PGlite();
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
@@ -56,6 +62,12 @@ function openPglite(config: { pgliteDir: string } | { inMemory: true }): Databas
     kind: 'pglite',
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
