@@ -43,6 +43,10 @@ beforeAll(async () => {
       PORT: String(port),
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalProxy.port}`,
       DATABASE_URL: dbUrl.toString(),
+      // An external Temporal needs configured secrets (no generated dev keys): synthetic test values.
+      PAYLOAD_KEYS: JSON.stringify([{ id: 'health-test', key: Buffer.alloc(32, 7).toString('base64') }]),
+      PAYLOAD_KEY_ID: 'health-test',
+      CLIENT_REF_SECRET: 'health-test-client-ref-secret-0123456789',
     },
     marker,
   );

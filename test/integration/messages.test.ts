@@ -449,7 +449,7 @@ describe('POST /v1/messages: a 301', () => {
       'XSD-ROOT',
       null,
     ],
-    ['an iWmo 3.1 message', () => broken301('BAD-4').replaceAll('/3_2/', '/3_1/'), 'CS025', null],
+    ['an iWmo 3.1 message', () => broken301('BAD-4').replaceAll('/3_2/', '/3_1/'), 'XSD-RELEASE', null],
     [
       'an XSD-invalid 301',
       () =>

@@ -5,6 +5,7 @@ import { createTestDatabase } from '../support/database';
 
 const expectedTables = [
   'assignments',
+  'claim_periods',
   'escalation_deliveries',
   'escalations',
   'inbox_messages',

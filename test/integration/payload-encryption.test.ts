@@ -193,9 +193,9 @@ describe('POST /codec/decode', () => {
     expect(anonymous.headers.get('access-control-allow-origin')).toBe(uiOrigin);
     const provider = await post('/codec/decode', body, { authorization: `Bearer ${providerToken}` });
     expect(provider.status).toBe(403);
-    expect(await provider.json()).toEqual({
-      error: 'API key "zorg-bv" may not use the codec endpoint (CODEC_KEY_IDS)',
-    });
+    expect(((await provider.json()) as { detail: string }).detail).toBe(
+      'API key "zorg-bv" may not use the codec endpoint (CODEC_KEY_IDS)',
+    );
   });
 
   it('answers the browser preflight without auth, for the UI origin only', async () => {
@@ -226,18 +226,19 @@ describe('POST /codec/decode', () => {
     tampered.data = `A${tampered.data.slice(1)}`;
     const bad = await post('/codec/decode', { payloads: [tampered] }, asOps);
     expect(bad.status).toBe(422);
-    expect(await bad.json()).toEqual({
-      error:
-        'encrypted payload (key "it-2026") failed authentication: it was altered or encrypted with a different key under that id',
-    });
+    expect(((await bad.json()) as { detail: string }).detail).toBe(
+      'encrypted payload (key "it-2026") failed authentication: it was altered or encrypted with a different key under that id',
+    );
     const notBase64 = await post('/codec/decode', { payloads: [{ data: 'not base64!' }] }, asOps);
     expect(notBase64.status).toBe(400);
-    expect(await notBase64.json()).toEqual({ error: 'body.payloads.0.data: must be base64' });
+    expect(((await notBase64.json()) as { detail: string }).detail).toBe(
+      'body.payloads.0.data: must be base64',
+    );
     const textBody = await post('/codec/decode', 'x', { ...asOps, 'content-type': 'text/plain' });
     expect(textBody.status).toBe(415);
     const unconfigured = await api(false).request('/codec/decode', { method: 'POST' });
     expect(unconfigured.status).toBe(404);
-    expect(await unconfigured.json()).toEqual({ error: 'codec endpoint not configured' });
+    expect(((await unconfigured.json()) as { detail: string }).detail).toBe('codec endpoint not configured');
   });
 });
 
