@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EscalationInput } from './types';
 
 /*
  * What an escalation webhook carries: which assignment, which deadline, how late, and where to look.
@@ -46,18 +47,10 @@ export interface EscalationLinks {
   namespace: string;
 }
 
-export interface EscalationFacts {
+/** A stored escalation: the workflow's input plus the row's id and time (recipients as stored). */
+export interface EscalationFacts extends Omit<EscalationInput, 'idempotencyKey' | 'recipients'> {
   id: string;
   createdAt: Date;
-  workflowId: string;
-  gemeente: string;
-  aanbieder: string;
-  toewijzingNummer: number;
-  action: string;
-  rule: string;
-  owner: 'aanbieder' | 'gemeente';
-  dueDate: string;
-  lateWorkingDays: number;
   recipients: string[];
 }
 
