@@ -3,8 +3,10 @@ import type { Client } from '@temporalio/client';
 import { requestId } from 'hono/request-id';
 import type { ApiKeyConfig } from '../app/config';
 import type { DatabaseHandle } from '../db';
+import { assignmentRoutes } from './assignments';
 import { type AuthEnv, requireApiKey } from './auth';
 import { type CodecEndpointDeps, codecRoutes } from './codec';
+import { deadlineRoutes } from './deadlines';
 import { mountDocs } from './docs';
 import { errorHandler, notFoundHandler } from './errors';
 import { escalationRoutes } from './escalations';
@@ -47,6 +49,8 @@ export function createApi(deps: ApiDeps) {
   v1.use(requireApiKey(deps.apiKeys, limiter));
   v1.route('/whoami', whoamiRoutes());
   v1.route('/escalations', escalationRoutes(deps));
+  v1.route('/assignments', assignmentRoutes(deps));
+  v1.route('/deadlines', deadlineRoutes(deps));
   if (deps.messages) v1.route('/', messageRoutes(deps.messages));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));

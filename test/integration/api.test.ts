@@ -295,7 +295,17 @@ describe('OpenAPI', () => {
       webhooks: Record<string, unknown>;
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/escalations', '/v1/escalations/{id}', '/v1/whoami']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/assignments',
+      '/v1/assignments/{gemeente}/{nummer}',
+      '/v1/assignments/{gemeente}/{nummer}/corrections',
+      '/v1/assignments/{gemeente}/{nummer}/start',
+      '/v1/assignments/{gemeente}/{nummer}/stop',
+      '/v1/deadlines',
+      '/v1/escalations',
+      '/v1/escalations/{id}',
+      '/v1/whoami',
+    ]);
     expect(doc.components.securitySchemes).toEqual({
       bearer: { type: 'http', scheme: 'bearer', description: expect.any(String) },
     });
@@ -306,7 +316,14 @@ describe('OpenAPI', () => {
       }
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Problem', 'Finding', 'Escalation', 'EscalationPage', 'Principal']),
+      expect.arrayContaining([
+        'Problem',
+        'Finding',
+        'Escalation',
+        'EscalationPage',
+        'Principal',
+        'AssignmentState',
+      ]),
     );
     expect(Object.keys(doc.webhooks)).toEqual(['escalation']);
 

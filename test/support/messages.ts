@@ -30,12 +30,14 @@ type Product = Wmo301['Client']['ToegewezenProducten']['ToegewezenProduct'][numb
 /**
  * The sample 301 with its own Identificatie (so each test's message is new to the inbox) and the given
  * toewijzing numbers, each a copy of the sample's product with its own product code (the same product
- * twice in one period breaks TR302). `change` may break it; it is encoded anyway.
+ * twice in one period breaks TR302). `change` may break it; it is encoded anyway. `dagtekening`
+ * replaces the header's (the sample's is 2023-08-13), for messages dated relative to today.
  */
 export function wmo301(
   identificatie: string,
   nummers: number[],
   change: (products: Product[]) => void = () => {},
+  options: { dagtekening?: string } = {},
 ): string {
   const sample = decodeAs(sampleXml('301'), 'WMO301');
   const template = sample.bericht.Client.ToegewezenProducten.ToegewezenProduct[0] as Product;
@@ -51,7 +53,11 @@ export function wmo301(
       ...sample.bericht,
       Header: {
         ...sample.bericht.Header,
-        BerichtIdentificatie: { ...sample.bericht.Header.BerichtIdentificatie, Identificatie: identificatie },
+        BerichtIdentificatie: {
+          ...sample.bericht.Header.BerichtIdentificatie,
+          Identificatie: identificatie,
+          ...(options.dagtekening ? { Dagtekening: options.dagtekening } : {}),
+        },
       },
       Client: { ...sample.bericht.Client, ToegewezenProducten: { ToegewezenProduct: products } },
     },

@@ -1,0 +1,110 @@
+import { z } from '@hono/zod-openapi';
+import {
+  ApplicationFailure,
+  type Client,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import {
+  assignmentWorkflowId,
+  assignmentWorkflowType,
+  eventRefusedType,
+} from '../workflows/assignment/contract';
+import { WmoAanbieder } from '../workflows/search-attributes';
+import { mayAccess, type Principal } from './auth';
+import { type ProblemError, problem, problemTypes } from './problem';
+
+/*
+ * One assignment as the API reaches it: find its workflow, check the caller acts for its gemeente or
+ * its aanbieder (else 404, exactly as for one that does not exist), and turn what Temporal answers to
+ * a lifecycle event into problems. The aanbieder comes from the workflow's own search attribute, set
+ * when the 301 started it, so a provider can act the moment the 301 is routed (the read model may lag).
+ */
+
+export interface AssignmentRef {
+  gemeente: string;
+  nummer: number;
+}
+
+const notFoundDetail = 'no assignment with this gemeente and ToewijzingNummer for your key';
+
+/** The workflow handle of an assignment in the caller's scope; throws 404 otherwise, 409 when `running` is required and it has ended. */
+export async function scopedAssignment(
+  temporal: Client,
+  principal: Principal,
+  ref: AssignmentRef,
+  options: { running?: boolean } = {},
+) {
+  // A key for other gemeenten and no provider at all cannot see it, whatever the workflow says.
+  if (!principal.gemeenten.includes(ref.gemeente) && principal.aanbieders.length === 0)
+    throw problem(404, notFoundDetail);
+  const workflowId = assignmentWorkflowId(ref.gemeente, ref.nummer);
+  const handle = temporal.workflow.getHandle(workflowId);
+  const description = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) throw problem(404, notFoundDetail);
+    throw err;
+  });
+  const aanbieder = description.typedSearchAttributes.get(WmoAanbieder);
+  const visible =
+    description.type === assignmentWorkflowType &&
+    mayAccess(principal, { gemeente: ref.gemeente, ...(aanbieder ? { aanbieder } : {}) });
+  if (!visible) throw problem(404, notFoundDetail);
+  if (options.running && description.status.name !== 'RUNNING') throw ended(description.status.name);
+  return handle;
+}
+
+function ended(status: string): ProblemError {
+  return problem(
+    409,
+    `this assignment's workflow has ended (${status}); it accepts no more lifecycle events`,
+    { rule: 'ASSIGNMENT-CLOSED' },
+  );
+}
+
+/*
+ * 409 or 422 for a refused event. 409: the event is well-formed but conflicts with where the
+ * assignment is now (a start while one runs, a stop without a start, a second definitive stop, …) —
+ * the same event can be right at another moment. 422: the event itself breaks a rule whatever the
+ * state (a date outside the toewijzing or in the future, an unknown RedenBeeindiging, StatusAanlevering 2).
+ */
+export const conflictRules: ReadonlySet<string> = new Set([
+  'TR063', // nothing earlier to delete
+  'TR071', // a start cannot be deleted while its stop stands
+  'TR074', // this delivery was already received
+  'TR326', // a current start is not stopped yet
+  'TR382', // no current start to stop
+  'TR413', // after a temporary stop the next stop is definitive
+  'TR414', // the stop must not end before the current (temporary) stop
+  'TR415', // the start has been stopped definitively
+]);
+
+const refusalDetails = z.object({ rule: z.string(), retourCode: z.string() });
+
+/** The problem for what executeUpdate threw, or undefined when it is not ours to explain (→ 500). */
+export function eventProblem(err: unknown): ProblemError | undefined {
+  if (err instanceof WorkflowNotFoundError) return ended('CLOSED');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return problem(503, 'the assignment did not answer in time; send the same event (same eventId) again', {
+      headers: { 'retry-after': '5' },
+    });
+  }
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== eventRefusedType) return undefined;
+  const details = refusalDetails.safeParse(cause.details?.[0]);
+  const rule = details.success ? details.data.rule : (cause.message.split(':')[0] ?? 'EventRefused');
+  const text = cause.message.startsWith(`${rule}: `) ? cause.message.slice(rule.length + 2) : cause.message;
+  return problem(conflictRules.has(rule) ? 409 : 422, cause.message, {
+    type: problemTypes.rule,
+    rule,
+    findings: [
+      {
+        rule,
+        path: 'body',
+        message: text,
+        ...(details.success ? { retourCode: details.data.retourCode } : {}),
+      },
+    ],
+  });
+}

@@ -1,0 +1,208 @@
+import { z } from '@hono/zod-openapi';
+import { isoDate } from '../calendar/iso-date';
+import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
+import {
+  type AssignmentState,
+  type AssignmentStatus,
+  correctionEvent,
+  type EventResult,
+  startEvent,
+  stopEvent,
+  toewijzingVersion,
+} from '../workflows/assignment/contract';
+
+/*
+ * The OpenAPI shapes of the assignment routes. Requests reuse the workflow contract's zod schemas (the
+ * API refuses what the workflow would refuse by schema before it gets there); responses describe the
+ * contract's types, and the compile-time checks at the bottom keep the two from drifting apart.
+ */
+
+export const gemeenteCode = z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits');
+export const agbCode = z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits');
+
+export const assignmentParams = z.object({
+  gemeente: gemeenteCode.openapi({ param: { name: 'gemeente', in: 'path' }, example: '1916' }),
+  // Digits in the path, a number to the handler (z.coerce would document it as optional and nullable).
+  nummer: z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'ToewijzingNummer is 1 to 9 digits')
+    .openapi({ param: { name: 'nummer', in: 'path' }, example: '4711', description: 'ToewijzingNummer' })
+    .transform(Number),
+});
+
+/*
+ * The contract's schemas may be built before @hono/zod-openapi adds `.openapi()` to zod (import order),
+ * so each is re-wrapped from its shape here: the same fields and checks, plus an OpenAPI name.
+ */
+export const startEventSchema = z
+  .object(startEvent.shape)
+  .strict()
+  .openapi('StartEvent', {
+    example: { eventId: 'ecd-2026-0042-start', begindatum: '2026-11-02' },
+  });
+export const stopEventSchema = z
+  .object(stopEvent.shape)
+  .strict()
+  .openapi('StopEvent', {
+    example: { eventId: 'ecd-2026-0042-stop', einddatum: '2026-11-20', redenBeeindiging: '19' },
+  });
+export const correctionEventSchema = z
+  .object(correctionEvent.shape)
+  .strict()
+  .openapi('CorrectionEvent', {
+    example: {
+      eventId: 'ecd-2026-0042-corr',
+      target: 'start',
+      statusAanlevering: '3',
+      begindatum: '2026-11-02',
+      replacement: { begindatum: '2026-11-03' },
+    },
+  });
+
+export const eventResultSchema = z
+  .object({
+    eventId: z.string(),
+    accepted: z.literal(true),
+    messages: z.array(z.string()).openapi({ example: ['305'] }),
+    lateWorkingDays: z.number().int().optional(),
+  })
+  .openapi('EventResult');
+
+export const assignmentStatuses = [
+  'toegewezen',
+  'in-zorg',
+  'tijdelijk-gestopt',
+  'gestopt',
+  'beeindigd',
+  'verwijderd',
+  'afgerond',
+] as const satisfies readonly AssignmentStatus[];
+export const assignmentStatus = z.enum(assignmentStatuses);
+
+const deliveryPart = z.object({
+  status: z.enum(['owed', 'sent', 'approved', 'rejected', 'deleted']),
+  identificatie: z.string().optional(),
+  retourCodes: z.array(z.string()).optional(),
+});
+
+const deadlineStateSchema = z
+  .object({
+    id: z.string(),
+    action: deadlineAction,
+    owner: party,
+    rule: z.string().openapi({ example: 'OP271' }),
+    subject: z.string().optional(),
+    from: isoDate,
+    due: isoDate,
+    closedBy: z.array(lifecycleEventType),
+    status: z.enum(['open', 'met', 'cancelled']),
+    escalated: z.boolean().optional(),
+    lateWorkingDays: z.number().int().optional(),
+    closedOn: z.string().optional(),
+    reopenedBy: z.array(z.string()).optional(),
+  })
+  .openapi('DeadlineState');
+
+export const assignmentStateSchema = z
+  .object({
+    workflowId: z.string().openapi({ example: 'wmo:1916:4711' }),
+    status: assignmentStatus,
+    toewijzing: z.object(toewijzingVersion.shape).openapi('ToewijzingVersion'),
+    versions: z.array(
+      z.object({
+        toewijzingsdatum: z.string(),
+        toewijzingstijd: z.string(),
+        messageId: z.string(),
+        applied: z.boolean(),
+        reason: z.string().optional(),
+      }),
+    ),
+    deliveries: z.array(
+      z.object({
+        begindatum: z.string(),
+        einddatum: z.string().optional(),
+        redenBeeindiging: z.string().optional(),
+        start: deliveryPart,
+        stop: deliveryPart.optional(),
+      }),
+    ),
+    deadlines: z.array(deadlineStateSchema),
+    messages: z.array(
+      z.object({
+        direction: z.enum(['in', 'out']),
+        type: z.string(),
+        ref: z.string(),
+        identificatie: z.string().optional(),
+        status: z.string(),
+        on: z.string(),
+      }),
+    ),
+    escalations: z.array(
+      z.object({ deadlineId: z.string(), rule: z.string(), owner: party, due: z.string(), on: z.string() }),
+    ),
+    overdue: z.boolean(),
+    nextDeadline: z.string().optional(),
+    profileId: z.string(),
+    claimPeriods: z.array(z.object({ start: z.string(), end: z.string() })),
+  })
+  .openapi('AssignmentState');
+
+const openDeadline = z.object({
+  id: z.string(),
+  action: z.string().openapi({ example: 'verstuur-305' }),
+  owner: party,
+  rule: z.string(),
+  due: z.iso.date(),
+  escalated: z.boolean(),
+});
+
+export const assignmentSummarySchema = z
+  .object({
+    workflowId: z.string().openapi({ example: 'wmo:1916:4711' }),
+    gemeente: z.string(),
+    aanbieder: z.string(),
+    toewijzingNummer: z.number().int(),
+    productCategorie: z.string().nullable(),
+    productCode: z.string().nullable(),
+    ingangsdatum: z.iso.date(),
+    einddatum: z.iso.date().nullable(),
+    profile: z.string(),
+    status: z.string().openapi({ example: 'in-zorg' }),
+    /** An open deadline's last day lies before today (Europe/Amsterdam). */
+    overdue: z.boolean(),
+    nextDeadline: z.iso.date().nullable(),
+    openDeadlines: z.array(openDeadline),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('AssignmentSummary');
+
+export const assignmentPageSchema = z
+  .object({ items: z.array(assignmentSummarySchema), nextCursor: z.string().nullable() })
+  .openapi('AssignmentPage');
+
+export const deadlineRowSchema = z
+  .object({
+    workflowId: z.string().openapi({ example: 'wmo:1916:4711' }),
+    gemeente: z.string(),
+    aanbieder: z.string(),
+    toewijzingNummer: z.number().int(),
+    deadlineId: z.string().openapi({ example: 'verstuur-305#2' }),
+    action: z.string().openapi({ example: 'verstuur-305' }),
+    owner: party,
+    rule: z.string().openapi({ example: 'OP271' }),
+    due: z.iso.date(),
+    escalated: z.boolean(),
+    overdue: z.boolean(),
+  })
+  .openapi('OpenDeadline');
+
+export const deadlinePageSchema = z
+  .object({ items: z.array(deadlineRowSchema), nextCursor: z.string().nullable() })
+  .openapi('DeadlinePage');
+
+// Compile-time: the documented responses are exactly what the workflow answers.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stateMatches: Same<z.infer<typeof assignmentStateSchema>, AssignmentState> = true;
+const resultMatches: Same<z.infer<typeof eventResultSchema>, EventResult> = true;
+void stateMatches;
+void resultMatches;
