@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -145,4 +145,32 @@ export async function generateTestPki(options: PkiOptions): Promise<TestPki> {
 export async function readPair(files: CertFiles): Promise<{ cert: string; key: string }> {
   const [cert, key] = await Promise.all([readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);
   return { cert, key };
+}
+
+/** The files generateTestPki would write for these options (without the untrusted client). */
+export function pkiFiles(options: Pick<PkiOptions, 'dir' | 'clients'>): TestPki {
+  const pair = (name: string) => ({
+    cert: join(options.dir, `${name}.crt`),
+    key: join(options.dir, `${name}.key`),
+  });
+  const clients = Object.fromEntries(
+    options.clients.map((cn) => [cn, pair(`client-${cn.replace(/ /g, '_')}`)]),
+  );
+  return { dir: options.dir, caCert: join(options.dir, 'ca.crt'), server: pair('server'), clients };
+}
+
+/**
+ * The certificates of an earlier run when they are all there (so a service configured with them keeps
+ * working across simulator restarts), else a new set. Expiry is not checked: delete the folder to renew.
+ */
+export async function ensureTestPki(options: PkiOptions): Promise<TestPki> {
+  const expected = pkiFiles(options);
+  const paths = [expected.caCert, expected.server.cert, expected.server.key];
+  for (const c of Object.values(expected.clients)) paths.push(c.cert, c.key);
+  try {
+    await Promise.all(paths.map((p) => access(p)));
+    return expected;
+  } catch {
+    return generateTestPki(options);
+  }
 }
