@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { amsterdamDateOf } from '../calendar';
+import {
+  type Beoordeling,
+  buildDeclaratieAntwoord,
+  buildRetour,
+  decode,
+  encode,
+  type Finding,
+  type IwmoMessage,
+  type MessageOf,
+  makeIdentificatie,
+  type RetourCode,
+} from '../iwmo';
+import { placeholderBerichtstroom } from '../transport/berichtstroom';
+import type { Answer, Misbehaviour, Scenario } from './scenario';
+import type { MailboxStore, SimMessage } from './store';
+
+/*
+ * The gemeente the simulator plays. It takes every message pushed to it at once (status Bezorgd) and,
+ * after the scenario's delay, answers a heen message in the sender's mailbox:
+ *   305 → 306, 307 → 308 (approved, or the scenario's retour codes on every Start/StopProduct), linked by
+ *   conversatieId and alsAntwoordOp; a 305/307 with rule findings gets the 0001 retour the standard
+ *   prescribes, whatever the scenario says;
+ *   323 → 325 (buildDeclaratieAntwoord), in a conversation of its own: VECOZO does not link them.
+ * A payload that does not decode is AfgekeurdDoorDienst with a melding. 302s (and other retours) are
+ * taken without answer. Logs name types, ids and codes only.
+ */
+
+export interface GemeenteDeps {
+  store: MailboxStore;
+  scenario: () => Scenario;
+  misbehaviour: Misbehaviour;
+  now: () => Date;
+  log: (line: string) => void;
+  /** Puts a message for the aanbieder into its mailbox (applies duplicate delivery). */
+  deliver: (message: Parameters<MailboxStore['add']>[0]) => void;
+}
+
+type Heen = MessageOf<'WMO305'> | MessageOf<'WMO307'> | MessageOf<'WMO323'>;
+
+const productPath = {
+  WMO305: (i: number) => `/Bericht/Client/StartProducten/StartProduct[${i + 1}]`,
+  WMO307: (i: number) => `/Bericht/Client/StopProducten/StopProduct[${i + 1}]`,
+};
+
+function scenarioFindings(heen: MessageOf<'WMO305'> | MessageOf<'WMO307'>, codes: RetourCode[]): Finding[] {
+  const products =
+    heen.type === 'WMO305'
+      ? heen.bericht.Client.StartProducten.StartProduct
+      : heen.bericht.Client.StopProducten.StopProduct;
+  return products.flatMap((_, i) =>
+    codes.map((code) => ({
+      rule: 'SIMULATOR',
+      retourCode: code,
+      path: productPath[heen.type](i),
+      message: `Afgewezen door de simulator (${code})`,
+      hint: 'The scenario rejects this message.',
+    })),
+  );
+}
+
+function beoordeling(decl: MessageOf<'WMO323'>, answer: Answer, findings: Finding[]): Beoordeling {
+  if (findings.length) return { findings };
+  if (answer.decision !== 'reject') return {};
+  const prestaties = new Map<string, RetourCode[]>();
+  for (const client of decl.bericht.Declaratie.Clienten.Client) {
+    for (const p of client.Prestaties.Prestatie) {
+      prestaties.set(p.ProductReferentie.ReferentieNummer, answer.retourCodes);
+    }
+  }
+  return { prestaties };
+}
+
+export function createGemeente(deps: GemeenteDeps) {
+  const timers = new Set<NodeJS.Timeout>();
+  let sequence = 0;
+  const nextId = (nr: string) => makeIdentificatie(nr, ++sequence);
+  const today = () => amsterdamDateOf(deps.now());
+
+  function answerOf(heen: Heen, findings: Finding[]): IwmoMessage | undefined {
+    const answer = deps.scenario().answers[heen.type];
+    if (heen.type === 'WMO323') {
+      const meta = { identificatie: nextId('325'), dagtekening: today() };
+      return buildDeclaratieAntwoord(heen, beoordeling(heen, answer, findings), meta);
+    }
+    const codes = findings.length
+      ? findings
+      : answer.decision === 'reject'
+        ? scenarioFindings(heen, answer.retourCodes)
+        : [];
+    const nr = heen.type === 'WMO305' ? '306' : '308';
+    const built = buildRetour(heen, codes, { identificatie: nextId(nr), dagtekening: today() });
+    return built.ok ? built.retour : undefined;
+  }
+
+  function deliverAnswer(heen: SimMessage, answer: IwmoMessage): void {
+    const encoded = encode(answer, { rules: 'report' });
+    if (!encoded.ok) {
+      deps.log(`could not encode the ${answer.type} for ${heen.traceerId}: ${encoded.findings[0]?.rule}`);
+      return;
+    }
+    if (deps.misbehaviour.dropRetour > 0) {
+      deps.misbehaviour.dropRetour--;
+      deps.log(`dropped the ${answer.type} for ${heen.traceerId} (misbehaviour)`);
+      return;
+    }
+    const traceerId = randomUUID();
+    const linked = answer.type !== 'WMO325';
+    deps.deliver({
+      traceerId,
+      // 323/325 are not linked by VECOZO: the 325 starts its own conversation.
+      conversatieId: linked ? heen.conversatieId : traceerId,
+      ...(linked ? { alsAntwoordOp: heen.traceerId } : {}),
+      afzender: heen.geadresseerde,
+      geadresseerde: heen.afzender,
+      berichtstroom: placeholderBerichtstroom(answer.type),
+      payload: Buffer.from(encoded.xml, 'utf8'),
+      mailbox: heen.afzender.code as string,
+      status: 'WordtAangeboden',
+    });
+    deps.log(`answered ${heen.traceerId} with ${answer.type} ${traceerId}`);
+  }
+
+  function receive(message: SimMessage): void {
+    const decoded = decode(message.payload.toString('utf8'), { today: today() });
+    if (!decoded.ok) {
+      const melding = {
+        code: 'StUF055',
+        omschrijving: 'Bericht voldoet niet aan het XSD',
+        toelichting: decoded.error.rule,
+      };
+      deps.store.setStatus(message.traceerId, 'AfgekeurdDoorDienst', [melding]);
+      deps.log(`rejected ${message.traceerId}: ${decoded.error.kind} ${decoded.error.rule}`);
+      return;
+    }
+    deps.store.setStatus(message.traceerId, 'Bezorgd');
+    const heen = decoded.value.message;
+    if (heen.type !== 'WMO305' && heen.type !== 'WMO307' && heen.type !== 'WMO323') {
+      deps.log(`took ${heen.type} ${message.traceerId}`);
+      return;
+    }
+    if (deps.scenario().answers[heen.type].decision === 'never') {
+      deps.log(`took ${heen.type} ${message.traceerId}; the scenario never answers it`);
+      return;
+    }
+    const answer = answerOf(heen, decoded.value.findings);
+    if (!answer) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      deliverAnswer(message, answer);
+    }, deps.scenario().answers.delayMs);
+    timers.add(timer);
+  }
+
+  return {
+    /** A message pushed to this gemeente; handled after the push was answered. */
+    receive(message: SimMessage): void {
+      setImmediate(() => {
+        try {
+          receive(message);
+        } catch (err) {
+          deps.log(`failed on ${message.traceerId}: ${(err as Error).name}`);
+        }
+      });
+    },
+    /** Answers not yet delivered. */
+    get pending() {
+      return timers.size;
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+export type Gemeente = ReturnType<typeof createGemeente>;

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { retourCode } from '../iwmo';
+import { describeIssues } from '../transport/metadata';
+
+/*
+ * A scenario (JSON under simulator/scenarios/): which gemeente the simulator plays, which aanbieder it
+ * issues 301s to and for how many synthetic clients, how it answers each heen message, and what goes
+ * wrong on purpose. Misbehaviour can also be changed while running (PUT /admin/misbehaviour).
+ */
+
+const answer = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve') }).strict(),
+  z
+    .object({
+      decision: z.literal('reject'),
+      /** Retour codes on every StartProduct/StopProduct (306/308) or every line (325). */
+      retourCodes: z.array(retourCode).min(1),
+    })
+    .strict(),
+  /** No retour at all: the one that never comes. */
+  z.object({ decision: z.literal('never') }).strict(),
+]);
+export type Answer = z.infer<typeof answer>;
+
+export const duplicateDeliveryModes = ['none', 'same-traceer', 'new-traceer'] as const;
+
+export const misbehaviourSchema = z
+  .object({
+    /** Every API answer waits this long first. */
+    slowMs: z.number().int().min(0).max(600_000).default(0),
+    /** The next N API requests are answered 500. */
+    fail500: z.number().int().min(0).default(0),
+    /**
+     * Every message for the aanbieder is delivered twice: 'same-traceer' offers it once more after the
+     * first confirm; 'new-traceer' puts a copy under a second traceerId.
+     */
+    duplicateDelivery: z.enum(duplicateDeliveryModes).default('none'),
+    /** The next N retours are made but never delivered (the heen message shows Bezorgd, nothing follows). */
+    dropRetour: z.number().int().min(0).default(0),
+  })
+  .strict();
+export type Misbehaviour = z.infer<typeof misbehaviourSchema>;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    gemeente: z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'),
+    aanbieder: z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits'),
+    toewijzingen: z
+      .object({
+        /** One 301 per synthetic client, one toewijzing each. */
+        clients: z.number().int().min(0).max(100_000),
+        /** Same seed, same clients (BSNs, names, birth dates). */
+        seed: z.number().int().min(0).max(9999).default(1),
+        firstNummer: z.number().int().min(1).max(999_000_000).default(1000),
+        product: z
+          .object({
+            categorie: z.string().regex(/^[0-9]{2}$/),
+            code: z.string().min(1).max(5).optional(),
+          })
+          .strict()
+          .default({ categorie: '01', code: '01A01' }),
+        omvang: z
+          .object({
+            volume: z.number().int().min(1),
+            eenheid: z.enum(['01', '04', '14', '16', '82', '83', '84']),
+            frequentie: z.enum(['1', '2', '4', '6']),
+          })
+          .strict()
+          .default({ volume: 4, eenheid: '04', frequentie: '2' }),
+        /** Ingangsdatum = the day the 301s are issued + this; Einddatum after `durationDays`. */
+        startInDays: z.number().int().min(-365).max(365).default(0),
+        durationDays: z.number().int().min(1).max(3650).default(365),
+        /** Issue them as soon as the simulator starts (else: POST /admin/issue). */
+        issueOnStart: z.boolean().default(true),
+      })
+      .strict(),
+    answers: z
+      .object({
+        /** How long the gemeente takes to answer a heen message. */
+        delayMs: z.number().int().min(0).max(86_400_000).default(1000),
+        WMO305: answer.default({ decision: 'approve' }),
+        WMO307: answer.default({ decision: 'approve' }),
+        WMO323: answer.default({ decision: 'approve' }),
+      })
+      .strict()
+      .default({
+        delayMs: 1000,
+        WMO305: { decision: 'approve' },
+        WMO307: { decision: 'approve' },
+        WMO323: { decision: 'approve' },
+      }),
+    misbehaviour: misbehaviourSchema.default({
+      slowMs: 0,
+      fail500: 0,
+      duplicateDelivery: 'none',
+      dropRetour: 0,
+    }),
+  })
+  .strict();
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+export function parseScenario(json: unknown, source = 'scenario'): Scenario {
+  const parsed = scenarioSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${source} is not a valid scenario: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export function loadScenario(path: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: cannot read the scenario as JSON (${(err as Error).message})`);
+  }
+  return parseScenario(json, path);
+}
