@@ -1,5 +1,5 @@
 export * from './assignments';
 export * from './claims';
 export * from './escalations';
-export * from './messages';
 export * from './message-events';
+export * from './messages';
