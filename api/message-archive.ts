@@ -25,7 +25,8 @@ import { bearerSecurity, createRouter, errorResponses, jsonContent } from './rou
  */
 
 const tags = ['messages'];
-const exportPageSize = 100;
+/** Messages per database page of an export: bounds what is held besides the one payload being written. */
+export const defaultExportPageSize = 100;
 
 // ---- schemas ----
 
@@ -221,11 +222,17 @@ function filterOf(q: z.infer<typeof exportQuery>): MessageFilter {
 const notFound = () => problem(404, 'no message with this id for your key');
 
 /** NDJSON lines of every message matching the filter, read page by page: one payload in memory at a time. */
-async function* exportLines(db: Database, scope: ArchiveScope, filter: MessageFilter, xml: 'raw' | 'base64') {
+async function* exportLines(
+  db: Database,
+  scope: ArchiveScope,
+  filter: MessageFilter,
+  options: { xml: 'raw' | 'base64'; pageSize: number },
+) {
+  const { xml, pageSize } = options;
   let after: { at: string; id: string } | undefined;
   do {
     const page = await listMessages(db, scope, filter, {
-      limit: exportPageSize,
+      limit: pageSize,
       order: 'asc',
       ...(after && { after }),
     });
@@ -258,7 +265,13 @@ function streamOf(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   });
 }
 
-export function messageArchiveRoutes({ db }: { db: Database }) {
+export function messageArchiveRoutes({
+  db,
+  exportPageSize = defaultExportPageSize,
+}: {
+  db: Database;
+  exportPageSize?: number;
+}) {
   return createRouter()
     .openapi(listRoute, async (c) => {
       const { limit, cursor, ...query } = c.req.valid('query');
@@ -273,7 +286,8 @@ export function messageArchiveRoutes({ db }: { db: Database }) {
     })
     .openapi(exportRoute, async (c) => {
       const query = c.req.valid('query');
-      const lines = exportLines(db, scopeOf(c.get('principal')), filterOf(query), query.xml);
+      const options = { xml: query.xml, pageSize: exportPageSize };
+      const lines = exportLines(db, scopeOf(c.get('principal')), filterOf(query), options);
       const headers = {
         'content-type': 'application/x-ndjson; charset=utf-8',
         'content-disposition': 'attachment; filename="messages.ndjson"',

@@ -24,6 +24,8 @@ import { messageArchiveRoutes } from './message-archive';
 export interface MessageRouteDeps {
   db: Database;
   inbound: Pick<Inbound, 'receiveMessage'>;
+  /** Messages per database page of GET /v1/messages/export; default 100. */
+  exportPageSize?: number;
 }
 
 /** OP179: 25 MB per file. */
@@ -214,6 +216,6 @@ export function messageRoutes(deps: MessageRouteDeps) {
   });
 
   // The archive: GET /messages (list), /messages/export, /messages/{id}, /{id}/xml, /{id}/conversation.
-  app.route('/messages', messageArchiveRoutes({ db: deps.db }));
+  app.route('/messages', messageArchiveRoutes(deps));
   return app;
 }

@@ -58,7 +58,8 @@ function api() {
     taskQueue: 'archive-test',
     database: testDb.handle,
     apiKeys,
-    messages: { db: db(), inbound: inbound() },
+    // Pages of 2 rows: the export walks several database pages.
+    messages: { db: db(), inbound: inbound(), exportPageSize: 2 },
   });
 }
 
@@ -307,8 +308,23 @@ describe('GET /v1/messages/{id}/conversation', () => {
     }
   });
 
-  it('of an unrelated 301: nothing of the other conversation', async () => {
+  it('of an unrelated 301: nothing of the other; a 305 of its workflow, unanswered, follows it', async () => {
     expect(ids(await conversation(m.in301b))).toEqual([m.in301b]);
+    const other = assignmentWorkflowId(sampleGemeente, 902);
+    const sent = await createMessageActivities({ db: db(), codec: pool }).sendMessage({
+      idempotencyKey: `${other}:start`,
+      workflowId: other,
+      dagtekening: today,
+      message: {
+        type: 'WMO305',
+        toewijzingMessageId: m.in301b,
+        toewijzingNummer: 902,
+        begindatum: '2023-02-01',
+        statusAanlevering: '1',
+      },
+    });
+    expect(ids(await conversation(m.in301b))).toEqual([m.in301b, sent.outboxId]);
+    expect(ids(await conversation(sent.outboxId))).toEqual([m.in301b, sent.outboxId]);
   });
 
   it('links the 302 by its retour key, also without a workflow (a rejected 301)', async () => {
