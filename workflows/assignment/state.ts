@@ -3,7 +3,6 @@ import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
 import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
 import { type Period, periodOf } from '../../calendar/periods';
 import type { ProtocolProfile } from '../../calendar/profile';
-import { redenBeeindiging } from '../../iwmo/codelists';
 import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
 import type {
   AssignmentInput,
@@ -19,7 +18,8 @@ import type {
   ToewijzingVersion,
 } from './contract';
 import { DeadlineBook } from './deadlines';
-import { refuse } from './refusal';
+import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
+import { checkCorrection, checkStart, checkStop } from './event-rules';
 
 /*
  * One assignment's lifecycle as a state object: every handler of the workflow is one call on it, and
@@ -138,8 +138,9 @@ export class Assignment {
       this.s.owed = this.s.owed.filter((o) => o.message.type === 'WMO302');
       return;
     }
-    if (this.s.status === 'verwijderd') this.s.status = this.currentDelivery() ? 'in-zorg' : 'toegewezen';
-    if (!this.startedEver()) {
+    if (this.s.status === 'verwijderd')
+      this.s.status = currentDelivery(this.s.deliveries) ? 'in-zorg' : 'toegewezen';
+    if (!startedEver(this.s.deliveries)) {
       // Until the provider reports the actual start, care is expected on the Ingangsdatum (OP271:
       // counted from the 301's receipt when the toewijzing is retroactive).
       if (previous && previous.ingangsdatum !== v.ingangsdatum)
@@ -148,7 +149,7 @@ export class Assignment {
         keep: () => this.startOwed(),
       });
     }
-    if (v.einddatum && v.einddatum < today && this.runningDelivery()) {
+    if (v.einddatum && v.einddatum < today && runningDelivery(this.s.deliveries)) {
       // Withdrawal: the end moved into the past while care runs → a 307 is owed (counted from receipt).
       this.book.open('zorg-gestopt', maxIsoDate(v.einddatum, v.ontvangen), {
         keep: (a) => a === 'verstuur-307',
@@ -163,34 +164,24 @@ export class Assignment {
     return this.s.processedEvents[eventId];
   }
 
+  /** Validators: a known event passes (its first answer is returned); otherwise the rules decide. */
   validateStart(e: StartEvent, now: number): void {
-    if (this.known(e.eventId)) return;
-    this.requireLinked();
-    this.requireWithinToewijzing(e.begindatum);
-    if (e.begindatum > this.today(now)) refuse('Toekomst', `Begindatum ${e.begindatum}`);
-    const current = this.currentDelivery();
-    const stopped =
-      !!current?.stop && current.stop.status !== 'deleted' && current.stop.status !== 'rejected';
-    if (current && !stopped && current.start.status !== 'rejected') {
-      refuse('TR326', `actuele start ${current.begindatum}`);
-    }
-    if (current && stopped && e.begindatum <= (current.einddatum ?? '')) {
-      refuse('TR326', `nieuwe Begindatum moet na de stop van ${current.einddatum} liggen`);
-    }
-    if (
-      this.s.deliveries.some(
-        (d) => d.begindatum === e.begindatum && d.start.status !== 'deleted' && d.start.status !== 'rejected',
-      )
-    ) {
-      refuse('TR074', `start ${e.begindatum}`);
-    }
+    if (!this.known(e.eventId)) checkStart(this.s, e, this.today(now));
+  }
+
+  validateStop(e: StopEvent, now: number): void {
+    if (!this.known(e.eventId)) checkStop(this.s, e, this.today(now));
+  }
+
+  validateCorrection(e: CorrectionEvent, now: number): void {
+    if (!this.known(e.eventId)) checkCorrection(this.s, e, this.today(now));
   }
 
   start(e: StartEvent, now: number): EventResult {
     const known = this.known(e.eventId);
     if (known) return known;
     const today = this.today(now);
-    const current = this.currentDelivery();
+    const current = currentDelivery(this.s.deliveries);
     let index: number;
     if (current && current.start.status === 'rejected' && !current.stop) {
       // A rejected 305 counts as never sent: the corrected start replaces it.
@@ -215,32 +206,11 @@ export class Assignment {
     return this.answer(e.eventId, ['305'], late);
   }
 
-  validateStop(e: StopEvent, now: number): void {
-    if (this.known(e.eventId)) return;
-    this.requireLinked();
-    if (!(e.redenBeeindiging in redenBeeindigingCodes))
-      refuse('RedenBeeindiging', `code ${e.redenBeeindiging}`);
-    const current = this.currentDelivery();
-    if (!current || current.start.status === 'deleted' || current.start.status === 'rejected')
-      refuse('TR382');
-    if (e.einddatum < current.begindatum)
-      refuse('TR018', `Begindatum ${current.begindatum}, Einddatum ${e.einddatum}`);
-    if (e.einddatum > this.today(now) && e.redenBeeindiging !== '20') {
-      // A planned end is reported when it has happened; the toewijzing's own end is already known.
-      refuse('Toekomst', `Einddatum ${e.einddatum}`);
-    }
-    const stop = current.stop;
-    if (!stop || stop.status === 'deleted' || stop.status === 'rejected') return;
-    if (current.redenBeeindiging !== '20') refuse('TR415', `start ${current.begindatum}`);
-    if (e.redenBeeindiging === '20') refuse('TR413');
-    if (e.einddatum < (current.einddatum ?? '')) refuse('TR414', `actuele stop ${current.einddatum}`);
-  }
-
   stop(e: StopEvent, now: number): EventResult {
     const known = this.known(e.eventId);
     if (known) return known;
     const today = this.today(now);
-    const current = this.currentDelivery() as DeliveryState;
+    const current = currentDelivery(this.s.deliveries) as DeliveryState;
     const index = this.s.deliveries.indexOf(current);
     const afterTemporary = current.redenBeeindiging === '20' && current.stop?.status !== 'rejected';
     current.einddatum = e.einddatum;
@@ -259,32 +229,10 @@ export class Assignment {
     return this.answer(e.eventId, ['307'], late);
   }
 
-  validateCorrection(e: CorrectionEvent, now: number): void {
-    if (this.known(e.eventId)) return;
-    if (e.statusAanlevering === '2') refuse('CS058');
-    this.requireLinked();
-    const delivery = this.findDelivery(e);
-    if (!delivery) refuse('TR063', `${e.target} ${e.begindatum}`);
-    if (e.target === 'start' && delivery.stop && delivery.stop.status !== 'deleted') refuse('TR071');
-    const r = e.replacement;
-    if (!r) return;
-    if (e.target === 'start') {
-      if (!r.begindatum) refuse('TR019', 'replacement needs a begindatum');
-      this.requireWithinToewijzing(r.begindatum);
-      if (r.begindatum > this.today(now)) refuse('Toekomst', `Begindatum ${r.begindatum}`);
-    } else {
-      if (!r.einddatum || !r.redenBeeindiging)
-        refuse('TR018', 'replacement needs einddatum and redenBeeindiging');
-      if (!(r.redenBeeindiging in redenBeeindigingCodes))
-        refuse('RedenBeeindiging', `code ${r.redenBeeindiging}`);
-      if (r.einddatum < delivery.begindatum) refuse('TR018', `Begindatum ${delivery.begindatum}`);
-    }
-  }
-
   correct(e: CorrectionEvent, now: number): EventResult {
     const known = this.known(e.eventId);
     if (known) return known;
-    const delivery = this.findDelivery(e) as DeliveryState;
+    const delivery = findDelivery(this.s.deliveries, e) as DeliveryState;
     const index = this.s.deliveries.indexOf(delivery);
     const messages: string[] = [];
     if (e.target === 'start') {
@@ -298,7 +246,7 @@ export class Assignment {
         this.owe('305', fresh, e.replacement.begindatum, undefined, '1', `${e.eventId}:new`);
         messages.push('305');
       }
-      this.s.status = this.currentDelivery() ? 'in-zorg' : 'toegewezen';
+      this.s.status = currentDelivery(this.s.deliveries) ? 'in-zorg' : 'toegewezen';
     } else {
       this.owe('307', index, delivery.begindatum, delivery, '3', `${e.eventId}:delete`);
       messages.push('307');
@@ -425,12 +373,12 @@ export class Assignment {
     const today = this.today(now);
     const end = this.s.toewijzing.einddatum;
     if (this.s.status === 'verwijderd' || !end || end >= today) return;
-    if (this.runningDelivery()) {
+    if (runningDelivery(this.s.deliveries)) {
       // OP288: every started delivery ends with a stop, also on the toewijzing's own end date.
       this.book.open('zorg-gestopt', end, {
         keep: (a) => a === 'verstuur-307' && this.book.openFor('verstuur-307').length === 0,
       });
-    } else if (!this.startedEver()) {
+    } else if (!startedEver(this.s.deliveries)) {
       this.s.status = 'beeindigd';
       this.book.cancel((d) => d.action === 'verstuur-305');
     }
@@ -438,7 +386,7 @@ export class Assignment {
 
   /** The billing period whose end is the next claims moment, if care was delivered in it. */
   nextClaimPeriod(): Period | undefined {
-    const window = this.careWindow();
+    const window = careWindow(this.s.deliveries, this.s.toewijzing.einddatum);
     if (!window) return undefined;
     const from = this.s.lastClaimedEnd ? addDays(this.s.lastClaimedEnd, 1) : window.from;
     if (window.to !== undefined && from > window.to) return undefined;
@@ -534,64 +482,10 @@ export class Assignment {
       this.s.seenMessages.splice(0, this.s.seenMessages.length - keepEventIds);
   }
 
-  private requireLinked(): void {
-    if (this.s.status === 'verwijderd') refuse('TR019', 'de toewijzing is verwijderd (RedenWijziging 13)');
-  }
-
-  private requireWithinToewijzing(date: IsoDate): void {
-    const t = this.s.toewijzing;
-    if (date < t.ingangsdatum || (t.einddatum !== undefined && date > t.einddatum)) {
-      refuse(
-        'TR019',
-        `Begindatum ${date} ligt buiten de toewijzing ${t.ingangsdatum}–${t.einddatum ?? 'open'}`,
-      );
-    }
-  }
-
-  private findDelivery(e: CorrectionEvent): DeliveryState | undefined {
-    return this.s.deliveries.find((d) => {
-      if (d.begindatum !== e.begindatum) return false;
-      if (e.target === 'start') return d.start.status !== 'deleted' && d.start.status !== 'rejected';
-      return (
-        !!d.stop && d.stop.status !== 'deleted' && (e.einddatum === undefined || d.einddatum === e.einddatum)
-      );
-    });
-  }
-
-  /** The newest delivery whose start still stands. */
-  private currentDelivery(): DeliveryState | undefined {
-    return [...this.s.deliveries].reverse().find((d) => d.start.status !== 'deleted');
-  }
-
-  /** A delivery that started and has no (non-deleted) stop. */
-  private runningDelivery(): DeliveryState | undefined {
-    const d = this.currentDelivery();
-    return d && d.start.status !== 'rejected' && (!d.stop || d.stop.status === 'deleted') ? d : undefined;
-  }
-
-  private startedEver(): boolean {
-    return this.s.deliveries.some((d) => d.start.status !== 'deleted');
-  }
-
   private startOwed(): boolean {
-    return this.s.status !== 'verwijderd' && !this.startedEver();
-  }
-
-  /** First and last day of care over all deliveries (open end while care runs). */
-  private careWindow(): { from: IsoDate; to?: IsoDate } | undefined {
-    const live = this.s.deliveries.filter(
-      (d) => d.start.status !== 'deleted' && d.start.status !== 'rejected',
-    );
-    if (live.length === 0) return undefined;
-    const from = live.map((d) => d.begindatum).sort()[0] as IsoDate;
-    const running = live.some((d) => !d.stop || d.stop.status === 'deleted' || d.redenBeeindiging === '20');
-    const ends = live.map((d) => d.einddatum ?? '').sort();
-    const to = running ? this.s.toewijzing.einddatum : ends[ends.length - 1];
-    return to === undefined ? { from } : { from, to };
+    return this.s.status !== 'verwijderd' && !startedEver(this.s.deliveries);
   }
 }
-
-const redenBeeindigingCodes = redenBeeindiging.labels;
 
 function freshState({ toewijzing, profile }: AssignmentInput): CarriedState {
   return {
