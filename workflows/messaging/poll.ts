@@ -42,7 +42,7 @@ export interface MessagePollInput {
   pageSize?: number;
   /** Pages per round at most; the rest waits for the next round. */
   maxPages?: number;
-  /** Outbox rows per round at most. */
+  /** Outbox rows per round at most; 0 = receive only. */
   deliverLimit?: number;
 }
 
@@ -81,7 +81,9 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
     result.pollError = reason(err);
   }
 
-  for (const outboxId of await outbox.pendingOutbox({ limit: input.deliverLimit ?? 500 })) {
+  const deliverLimit = input.deliverLimit ?? 500;
+  const pending = deliverLimit > 0 ? await outbox.pendingOutbox({ limit: deliverLimit }) : [];
+  for (const outboxId of pending) {
     try {
       const delivered = await outbox.deliverMessage({ outboxId });
       if (delivered.status === 'sent') result.sent++;
