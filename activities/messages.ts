@@ -9,7 +9,7 @@ import type { SendMessageInput, SendMessageResult } from './types';
 
 /*
  * sendMessage: the XML for a message the workflow made owed, stored in the outbox with status 'pending'
- * (the transport that picks it up comes with the messaging issue). Client data (BSN, name, birth date)
+ * (the poller's sender, activities/delivery.ts, hands it to the transport). Client data (BSN, name, birth date)
  * comes from the stored 301, never from the workflow. iwmo/encode refuses a message that breaks a rule;
  * that is a non-retryable failure naming the rules and paths, never the content.
  */
