@@ -26,6 +26,7 @@ import {
   assignmentWorkflowId,
   startUpdate,
   stateQuery,
+  stopUpdate,
 } from '../../workflows/assignment/contract';
 import type { MessagePollInput, MessagePollResult } from '../../workflows/messaging/poll';
 import { createTestDatabase } from '../support/database';
@@ -183,7 +184,7 @@ async function retourOf(traceerId: string) {
 const nummers = Array.from({ length: clients }, (_, i) => firstNummer + i);
 
 describe('messagePollWorkflow with the simulator', () => {
-  it('301s in, 302s out, starts answered with 306s: every start approved, each message once', async () => {
+  it('301s in, 302s out, starts and stops answered with 306s and 308s: all approved, each message once', async () => {
     const issued = sim.issue(clients);
 
     // Every 301 stored, routed and confirmed; every assignment workflow answered it with a 302.
@@ -212,19 +213,36 @@ describe('messagePollWorkflow with the simulator', () => {
     }, 'every start approved');
     expect(states.map((s) => s.status)).toEqual(Array(clients).fill('in-zorg'));
 
+    // Care stops: a 307 each, answered with a 308.
+    for (const nummer of nummers) {
+      await client.workflow.getHandle(assignmentWorkflowId(gemeente, nummer)).executeUpdate(stopUpdate, {
+        args: [{ eventId: `stop-${nummer}`, einddatum: today, redenBeeindiging: '19' }],
+      });
+    }
+    const stopped = await roundsUntil(async () => {
+      const all = await Promise.all(nummers.map(state));
+      return all.every((s) => s.deliveries[0]?.stop?.status === 'approved') && all;
+    }, 'every stop approved');
+    expect(stopped.map((s) => s.status)).toEqual(Array(clients).fill('gestopt'));
+    expect(pushed('WMO307')).toHaveLength(clients);
+
     // Exactly one copy of each message at the gemeente; every outbox row sent with its recorded traceerId.
     const starts = pushed('WMO305');
     expect(starts).toHaveLength(clients);
     const outbox = await db().select().from(outboxMessages);
     expect(outbox.filter((r) => r.status !== 'sent')).toEqual([]);
     const sentIds = new Set(outbox.map((r) => r.traceerId));
-    for (const m of [...retours, ...starts]) expect(sentIds).toContain(m.traceerId);
+    for (const m of [...retours, ...starts, ...pushed('WMO307')]) expect(sentIds).toContain(m.traceerId);
     // A 305 starts its own conversation (CC05); the 306 that came back points at it.
-    const answers = await db().select().from(inboxMessages).where(eq(inboxMessages.messageType, 'WMO306'));
-    expect(answers).toHaveLength(clients);
-    for (const start of starts) {
-      expect(start.conversatieId).toBe(start.traceerId);
-      expect(answers.some((a) => a.alsAntwoordOp === start.traceerId && a.status === 'routed')).toBe(true);
+    const answers = await db()
+      .select()
+      .from(inboxMessages)
+      .where(inArray(inboxMessages.messageType, ['WMO306', 'WMO308']));
+    expect(answers).toHaveLength(2 * clients);
+    for (const heen of [...starts, ...pushed('WMO307')]) {
+      expect(heen.conversatieId).toBe(heen.traceerId);
+      const answer = answers.filter((a) => a.alsAntwoordOp === heen.traceerId);
+      expect(answer.map((a) => [a.status, a.conversatieId])).toEqual([['routed', heen.traceerId]]);
     }
   });
 
