@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type Database, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
@@ -65,7 +66,7 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
     return updated ?? load(row.id);
   }
 
-  async function mark(id: string, set: Partial<OutboxRow>) {
+  async function mark(id: string, set: PgUpdateSetSource<typeof outboxMessages>) {
     await db.update(outboxMessages).set(set).where(eq(outboxMessages.id, id));
   }
 
@@ -84,7 +85,7 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
 
   async function attempt(send: Transport, row: OutboxRow): Promise<DeliveryResult> {
     const traceerId = row.traceerId as string;
-    await mark(row.id, { attempts: sql`${outboxMessages.attempts} + 1` as unknown as number });
+    await mark(row.id, { attempts: sql`${outboxMessages.attempts} + 1` });
     try {
       await send.send({
         payload: row.payload,
