@@ -6,6 +6,7 @@ import { type Database, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
 import type { Transport } from '../transport/types';
+import { setOutboxStatus } from './messaging/events';
 
 /*
  * The sender: an outbox row → the transport. The traceerId (uuid v4) and conversatieId are written to
@@ -13,7 +14,8 @@ import type { Transport } from '../transport/types';
  * worker crash — sends the same message under the same id. The transport then either takes it (the
  * first attempt never arrived) or refuses it with BRS114 (it did): the status call confirms that and the
  * row is marked sent. So a crash between send and the status update never sends twice, and a row stays
- * 'pending' until the transport has it, so nothing is lost.
+ * 'pending' until the transport has it, so nothing is lost. Status changes go through setOutboxStatus, so
+ * the message's history (message_events) records them in the same transaction.
  */
 
 export interface DeliveryDeps {
@@ -85,7 +87,6 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
 
   async function attempt(send: Transport, row: OutboxRow): Promise<DeliveryResult> {
     const traceerId = row.traceerId as string;
-    await mark(row.id, { attempts: sql`${outboxMessages.attempts} + 1` });
     try {
       await send.send({
         payload: row.payload,
@@ -101,21 +102,23 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
       if (err instanceof TransportRefusedError && err.duplicateTraceerId) {
         if (!(await arrivedBefore(send, traceerId)))
           throw new Error(`BRS114 for ${traceerId} but the transport shows no such message yet`);
-        await mark(row.id, { status: 'sent', sentAt: new Date(), lastError: 'BRS114: sent before' });
+        // The history says why this attempt counts as sent without a 204.
+        await setOutboxStatus(db, row.id, { status: 'sent', traceerId, error: 'BRS114: sent before' });
         return result(row, 'sent', true);
       }
       // Messages of transport errors name status, operation and codes only: safe to keep on the row.
       const lastError = err instanceof Error ? err.message.slice(0, 500) : String(err);
       if (err instanceof TransportRefusedError) {
         // Refused as it is: sending it again is refused again. The row says why.
-        await mark(row.id, { status: 'failed', lastError });
+        await setOutboxStatus(db, row.id, { status: 'failed', traceerId, error: lastError });
         return result(row, 'failed', false);
       }
-      await mark(row.id, { lastError });
+      // Still pending: the attempt and its reason are kept on the row; the status did not change.
+      await mark(row.id, { attempts: sql`${outboxMessages.attempts} + 1`, lastError });
       if (err instanceof TransportError) throw err;
       throw new Error(`sending outbox message ${row.id} failed: ${lastError}`);
     }
-    await mark(row.id, { status: 'sent', sentAt: new Date(), lastError: null });
+    await setOutboxStatus(db, row.id, { status: 'sent', traceerId });
     return result(row, 'sent', false);
   }
 

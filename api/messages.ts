@@ -1,16 +1,17 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { type Inbound, type InboundOutcome, InboundRetryableError } from '../activities/inbound';
 import { partiesOf, sniffHeader } from '../activities/messaging/sniff';
-import { type Database, inboxMessages } from '../db';
+import type { Database } from '../db';
 import { type AuthEnv, mayAccess, type Principal } from './auth';
+import { messageArchiveRoutes } from './message-archive';
 
 /*
  * iWmo XML messages in: POST /v1/messages stores, decodes and routes one message (activities/inbound.ts)
- * and answers per toewijzing what happened; GET /v1/messages/{id} and /{id}/xml read it back.
+ * and answers per toewijzing what happened; the reads (both directions) are the archive,
+ * api/message-archive.ts.
  *
  * Scope: a key acts for its own AGB and gemeente codes. A message whose header names neither as Afzender
  * or Ontvanger is refused with 403 before anything is stored: it is not this tenant's message, and storing
@@ -23,6 +24,8 @@ import { type AuthEnv, mayAccess, type Principal } from './auth';
 export interface MessageRouteDeps {
   db: Database;
   inbound: Pick<Inbound, 'receiveMessage'>;
+  /** Messages per database page of GET /v1/messages/export; default 100. */
+  exportPageSize?: number;
 }
 
 /** OP179: 25 MB per file. */
@@ -81,27 +84,6 @@ const problem = z
   })
   .openapi('MessageProblem');
 
-const metadata = z
-  .object({
-    id: z.string().uuid(),
-    transport: z.string(),
-    traceerId: z.string().nullable(),
-    conversatieId: z.string().nullable(),
-    messageType: z.string().nullable(),
-    afzender: z.string().nullable(),
-    ontvanger: z.string().nullable(),
-    identificatie: z.string().nullable(),
-    sizeBytes: z.number().int(),
-    payloadSha256: z.string(),
-    status: z.enum(['received', 'routed', 'rejected']),
-    findings: z.array(finding),
-    routedTo: z.string().nullable(),
-    receivedAt: z.string(),
-    processedAt: z.string().nullable(),
-  })
-  .openapi('InboxMessage');
-
-const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 const problemResponse = (description: string) => ({
   description,
   content: { [problemType]: { schema: problem } },
@@ -149,8 +131,6 @@ function problemJson<S extends ProblemStatus>(
 ) {
   return c.json(problemBody(status, detail, extra), status, problemHeaders(status));
 }
-
-const notFound = (c: Context) => problemJson(c, 404, 'no message with this id');
 
 function principalOf(c: Context<AuthEnv>): Principal | undefined {
   return c.get('principal') as Principal | undefined;
@@ -201,37 +181,6 @@ const postMessage = createRoute({
   },
 });
 
-const getMessage = createRoute({
-  method: 'get',
-  path: '/messages/{id}',
-  summary: 'A received message: metadata, status and findings',
-  request: { params: idParam },
-  responses: {
-    200: { description: 'The message', content: { 'application/json': { schema: metadata } } },
-    404: problemResponse('No such message in this key’s scope'),
-  },
-});
-
-const getMessageXml = createRoute({
-  method: 'get',
-  path: '/messages/{id}/xml',
-  summary: 'A received message as it arrived',
-  request: { params: idParam },
-  responses: {
-    200: { description: 'The XML', content: { 'application/xml': { schema: z.string() } } },
-    404: problemResponse('No such message in this key’s scope'),
-  },
-});
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function scopedRow(db: Database, p: Principal, id: string) {
-  if (!uuidPattern.test(id)) return undefined;
-  const [row] = await db.select().from(inboxMessages).where(eq(inboxMessages.id, id));
-  if (!row) return undefined;
-  return mayAccess(p, partiesOf(row)) || row.submittedBy === p.id ? row : undefined;
-}
-
 function answer(c: Context, result: InboundOutcome) {
   if (result.status !== 'rejected') return c.json(result, 202);
   const first = result.findings[0];
@@ -266,28 +215,7 @@ export function messageRoutes(deps: MessageRouteDeps) {
     }
   });
 
-  app.openapi(getMessage, async (c) => {
-    const p = principalOf(c);
-    const row = p && (await scopedRow(deps.db, p, c.req.valid('param').id));
-    if (!row) return notFound(c);
-    const { payload: _payload, outcome: _outcome, claimedAt: _claimed, submittedBy: _by, ...meta } = row;
-    return c.json(
-      {
-        ...meta,
-        findings: (row.findings ?? []) as z.infer<typeof finding>[],
-        receivedAt: row.receivedAt.toISOString(),
-        processedAt: row.processedAt?.toISOString() ?? null,
-      },
-      200,
-    );
-  });
-
-  app.openapi(getMessageXml, async (c) => {
-    const p = principalOf(c);
-    const row = p && (await scopedRow(deps.db, p, c.req.valid('param').id));
-    if (!row) return notFound(c);
-    return c.body(row.payload, 200, { 'content-type': 'application/xml; charset=utf-8' });
-  });
-
+  // The archive: GET /messages (list), /messages/export, /messages/{id}, /{id}/xml, /{id}/conversation.
+  app.route('/messages', messageArchiveRoutes(deps));
   return app;
 }

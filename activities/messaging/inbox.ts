@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Database, inboxMessages } from '../../db';
+import { recordMessageEvent } from './events';
 
 /*
  * Inbox rows: stored before anything else happens to a message, recognised when it comes again (same
@@ -30,11 +31,21 @@ export async function storeInbound(
   db: Database,
   row: NewInboxRow,
 ): Promise<{ row: InboxRow; created: boolean }> {
-  const [inserted] = await db
-    .insert(inboxMessages)
-    .values({ ...row, status: 'received', claimedAt: new Date() })
-    .onConflictDoNothing()
-    .returning();
+  const inserted = await db.transaction(async (tx) => {
+    const [stored] = await tx
+      .insert(inboxMessages)
+      .values({ ...row, status: 'received', claimedAt: new Date() })
+      .onConflictDoNothing()
+      .returning();
+    if (stored) {
+      const detail = {
+        transport: row.transport,
+        ...(row.traceerId !== null && { traceerId: row.traceerId }),
+      };
+      await recordMessageEvent(tx, { messageId: stored.id, direction: 'in', status: 'received', detail });
+    }
+    return stored;
+  });
   if (inserted) return { row: inserted, created: true };
   const sameTraceer =
     row.traceerId === null
@@ -84,8 +95,27 @@ export interface InboxResult {
 
 /** Records what receiving the message did; from now on a re-delivery is answered with `outcome`. */
 export async function finishInbound(db: Database, id: string, result: InboxResult): Promise<void> {
-  await db
-    .update(inboxMessages)
-    .set({ ...result, processedAt: sql`now()`, claimedAt: null })
-    .where(eq(inboxMessages.id, id));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(inboxMessages)
+      .set({ ...result, processedAt: sql`now()`, claimedAt: null })
+      .where(eq(inboxMessages.id, id));
+    await recordMessageEvent(tx, {
+      messageId: id,
+      direction: 'in',
+      status: result.status,
+      detail: eventDetail(result),
+    });
+  });
+}
+
+/** Rule ids and where it went; the findings' texts stay on the row. */
+function eventDetail(result: InboxResult): Record<string, unknown> {
+  const rules = (result.findings ?? [])
+    .map((f) => (f as { rule?: unknown }).rule)
+    .filter((r) => typeof r === 'string');
+  return {
+    ...(result.routedTo && { routedTo: result.routedTo }),
+    ...(rules.length > 0 && { rules }),
+  };
 }

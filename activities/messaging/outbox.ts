@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { type Database, outboxMessages } from '../../db';
 import { makeIdentificatie } from '../../iwmo';
+import { recordMessageEvent } from './events';
 
 /*
  * The outbox writer every outgoing message goes through (sendMessage, and the 302 the inbound path
@@ -73,7 +74,16 @@ export async function writeOutbox(db: Database, message: OutboxWrite): Promise<O
       .values({ ...message, status: 'pending' })
       .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
       .returning({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie });
-    if (inserted) return { ...inserted, duplicate: false };
+    if (inserted) {
+      const detail = message.workflowId ? { workflowId: message.workflowId } : {};
+      await recordMessageEvent(tx, {
+        messageId: inserted.outboxId,
+        direction: 'out',
+        status: 'pending',
+        detail,
+      });
+      return { ...inserted, duplicate: false };
+    }
     const [existing] = await tx
       .select({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie })
       .from(outboxMessages)

@@ -1,4 +1,5 @@
 export * from './assignments';
 export * from './claims';
 export * from './escalations';
+export * from './message-events';
 export * from './messages';

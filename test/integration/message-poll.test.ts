@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createDeliveryActivities } from '../../activities/delivery';
@@ -13,7 +13,7 @@ import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { ensurePollSchedule, messagePollScheduleId } from '../../app/message-poll';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
-import { inboxMessages, outboxMessages } from '../../db';
+import { inboxMessages, messageEvents, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { generateTestPki, readPair } from '../../simulator/certs';
 import { parseScenario } from '../../simulator/scenario';
@@ -296,11 +296,17 @@ describe('messagePollWorkflow with the simulator', () => {
 
     const again = await delivery.deliverMessage({ outboxId: row.id });
     expect(again).toEqual({ outboxId: row.id, status: 'sent', traceerId: sent.traceerId, alreadySent: true });
-    expect(await outboxRow(row.id)).toMatchObject({
-      status: 'sent',
-      traceerId: sent.traceerId,
-      lastError: 'BRS114: sent before',
-    });
+    expect(await outboxRow(row.id)).toMatchObject({ status: 'sent', traceerId: sent.traceerId });
+    // The history shows both: sent, and sent again as recognised by BRS114.
+    const history = await db()
+      .select()
+      .from(messageEvents)
+      .where(and(eq(messageEvents.messageId, row.id), eq(messageEvents.status, 'sent')))
+      .orderBy(asc(messageEvents.at));
+    expect(history.map((e) => e.detail)).toEqual([
+      { traceerId: sent.traceerId },
+      { traceerId: sent.traceerId, error: 'BRS114: sent before' },
+    ]);
     expect(pushed('WMO302').filter((m) => m.alsAntwoordOp === traceerId)).toHaveLength(1);
   });
 

@@ -615,7 +615,13 @@ describe('scope, reads and HTTP hygiene', () => {
       openapi: '3.1.0',
       info: { title: 'iwmo-flow', version: 'test' },
     });
-    expect(Object.keys(doc.paths ?? {})).toEqual(['/messages', '/messages/{id}', '/messages/{id}/xml']);
+    expect(Object.keys(doc.paths ?? {})).toEqual([
+      '/messages',
+      '/messages/export',
+      '/messages/{id}',
+      '/messages/{id}/xml',
+      '/messages/{id}/conversation',
+    ]);
     const body = doc.paths?.['/messages']?.post?.requestBody;
     expect(body && 'content' in body ? Object.keys(body.content) : []).toEqual([
       'application/xml',

@@ -9,6 +9,7 @@ const expectedTables = [
   'escalation_deliveries',
   'escalations',
   'inbox_messages',
+  'message_events',
   'outbox_messages',
 ];
 
