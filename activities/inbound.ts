@@ -11,7 +11,7 @@ import {
   storeInbound,
 } from './messaging/inbox';
 import type { Inspection } from './messaging/inspect';
-import { nextIdentificatie, retourKey, writeOutbox } from './messaging/outbox';
+import { nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
 import {
   type InboundMessage,
   type InboundOutcome,
@@ -112,6 +112,7 @@ export function createInbound(deps: InboundDeps) {
       ontvanger: built.ontvanger,
       identificatie: meta.identificatie,
       payload: built.xml,
+      ...retourLinks(row),
     });
     return { messageType: built.type, outboxId: written.outboxId, identificatie: written.identificatie };
   }
@@ -217,6 +218,7 @@ export function createInbound(deps: InboundDeps) {
         transport: message.transport,
         traceerId: message.traceerId ?? null,
         conversatieId: message.conversatieId ?? null,
+        alsAntwoordOp: message.alsAntwoordOp ?? null,
         submittedBy: message.submittedBy ?? null,
         afzender: sniffed.afzender ?? null,
         ontvanger: sniffed.ontvanger ?? null,

@@ -1,7 +1,11 @@
 import type { Database } from '../db';
+import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
+import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalation';
 import type { EscalationLinks } from './escalation-payload';
+import type { Inbound } from './inbound';
+import { createInboxPollActivities } from './inbox-poll';
 import { createMessageActivities } from './messages';
 import type { MessageCodec } from './messaging/codec';
 import { createProjectionActivities } from './projection';
@@ -19,6 +23,10 @@ export interface ActivityDeps {
   links?: EscalationLinks;
   /** XML work off the event loop (createCodecPool); default: in the calling thread. */
   codec?: MessageCodec;
+  /** The configured transport (TRANSPORT); unset = none: the poller's activities fail, naming the setting. */
+  transport?: Transport;
+  /** The inbound path the poller stores and routes fetched messages through. */
+  inbound?: Pick<Inbound, 'receiveMessage'>;
 }
 
 const embeddedLinks: EscalationLinks = {
@@ -38,6 +46,8 @@ export function createActivities(deps: ActivityDeps) {
       links: deps.links ?? embeddedLinks,
     }),
     ...createMessageActivities(deps),
+    ...createDeliveryActivities(deps),
+    ...createInboxPollActivities(deps),
   };
 }
 

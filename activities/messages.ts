@@ -4,12 +4,12 @@ import { type Database, inboxMessages } from '../db';
 import { type Finding, isValidDate } from '../iwmo';
 import { retourCodeFindings } from './messaging/build';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
-import { findOutbox, nextIdentificatie, retourKey, writeOutbox } from './messaging/outbox';
+import { findOutbox, nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
 import type { SendMessageInput, SendMessageResult } from './types';
 
 /*
  * sendMessage: the XML for a message the workflow made owed, stored in the outbox with status 'pending'
- * (the transport that picks it up comes with the messaging issue). Client data (BSN, name, birth date)
+ * (the poller's sender, activities/delivery.ts, hands it to the transport). Client data (BSN, name, birth date)
  * comes from the stored 301, never from the workflow. iwmo/encode refuses a message that breaks a rule;
  * that is a non-retryable failure naming the rules and paths, never the content.
  */
@@ -36,15 +36,26 @@ function describeFindings(type: string, findings: Finding[]): string {
   return `${type} refused: ${listed.join('; ')}${more}`;
 }
 
-async function storedHeen(db: Database, id: string): Promise<string> {
+interface StoredHeen {
+  payload: string;
+  traceerId: string | null;
+  conversatieId: string | null;
+}
+
+async function storedHeen(db: Database, id: string): Promise<StoredHeen> {
   if (!uuidPattern.test(id)) refuse(`inbox message id '${id}' is not a uuid`);
   const [row] = await db
-    .select({ payload: inboxMessages.payload, messageType: inboxMessages.messageType })
+    .select({
+      payload: inboxMessages.payload,
+      messageType: inboxMessages.messageType,
+      traceerId: inboxMessages.traceerId,
+      conversatieId: inboxMessages.conversatieId,
+    })
     .from(inboxMessages)
     .where(eq(inboxMessages.id, id));
   if (!row) refuse(`inbox message ${id} does not exist`);
   if (row.messageType !== 'WMO301') refuse(`inbox message ${id} is a ${row.messageType}, not a WMO301`);
-  return row.payload;
+  return row;
 }
 
 export function createMessageActivities({ db, codec = inlineCodec }: MessageActivityDeps) {
@@ -62,7 +73,8 @@ export function createMessageActivities({ db, codec = inlineCodec }: MessageActi
       if (existing) return existing;
 
       const heenId = message.type === 'WMO302' ? message.heenMessageId : message.toewijzingMessageId;
-      const heenXml = await storedHeen(db, heenId);
+      const heen = await storedHeen(db, heenId);
+      const heenXml = heen.payload;
       const meta = {
         identificatie: await nextIdentificatie(db, message.type.slice(3)),
         dagtekening: input.dagtekening,
@@ -80,6 +92,8 @@ export function createMessageActivities({ db, codec = inlineCodec }: MessageActi
         ontvanger: built.ontvanger,
         identificatie: meta.identificatie,
         payload: built.xml,
+        // A 302 answers the 301 on the transport too; a 305/307 starts a conversation of its own.
+        ...(message.type === 'WMO302' ? retourLinks(heen) : {}),
       });
     },
   };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { transportEnvFields } from '../transport/config';
 import { repoRoot } from './temporal-binaries';
 
 /*
@@ -168,6 +169,24 @@ const envSchema = z.object({
     .default(['http://localhost:8233', 'http://127.0.0.1:8233']),
   /** API key ids (API_KEYS[].id) that may use /codec: it decrypts any payload, so operators only. */
   CODEC_KEY_IDS: commaList.default([]),
+  /**
+   * How messages travel (docs/messaging.md): unset or 'simulator' = the simulator in this process (a
+   * counterparty for trying things out); vecozo / drop-folder = the real thing (VECOZO_* / DROP_FOLDER_DIR
+   * below, checked in transport/config.ts); none = no transport, the poller is off.
+   */
+  TRANSPORT: z.enum(['simulator', 'none', 'vecozo', 'drop-folder']).default('simulator'),
+  ...transportEnvFields,
+  /** The AGB code the embedded simulator issues its 301s to (give it an API key to act for it). */
+  SIMULATOR_AANBIEDER: z
+    .string()
+    .regex(/^[0-9]{8}$/, 'AGB code is 8 digits')
+    .default('42420001'),
+  /** Scenario file of the embedded simulator; unset = simulator/scenarios/happy.json. */
+  SIMULATOR_SCENARIO: z.string().default(join(repoRoot, 'simulator', 'scenarios', 'happy.json')),
+  /** Where the embedded simulator keeps its test certificates (made once with openssl, reused). */
+  SIMULATOR_DIR: z.string().default(join(repoRoot, '.data', 'simulator')),
+  /** How often the poller fetches the mailbox and delivers the outbox (a Temporal Schedule). */
+  MESSAGE_POLL_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5000),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -12,9 +12,11 @@ import { dataConverterFor, EncryptionCodec } from '../security';
 import { type AppConfig, escalationLinks, loadConfig } from './config';
 import { describeExit, spawnDevServer, waitForTemporal } from './dev-server';
 import { Lifecycle } from './lifecycle';
+import { ensurePollSchedule, removePollSchedule } from './message-poll';
 import { assertPortFree, listen, type PortSpec } from './ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { resolveSecrets } from './secrets';
+import { startTransport } from './transport';
 import { createWorker } from './worker';
 
 /*
@@ -93,6 +95,12 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     clientRef: secrets.clientRef,
     codec,
   });
+  // The counterparty: the embedded simulator unless TRANSPORT names a real one (or none).
+  const messaging = await startTransport(config);
+  if (messaging) {
+    await life.add({ name: 'transport', stop: messaging.stop });
+    log(`transport: ${messaging.description}`);
+  }
 
   const workerConnection = await NativeConnection.connect({ address });
   await life.add({ name: 'worker connection', stop: () => workerConnection.close() });
@@ -105,6 +113,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
       codec,
       webhooks: config.ESCALATION_WEBHOOKS,
       links: escalationLinks(config),
+      ...(messaging ? { transport: messaging.transport, inbound } : {}),
     }),
     dataConverter,
   });
@@ -118,6 +127,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     },
   });
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
+  await scheduleMessagePoll(config, client, messaging !== undefined);
 
   if (config.API_KEYS.length === 0)
     log('no API_KEYS configured: every /v1 route answers 401 (see .env.example)');
@@ -140,6 +150,19 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   await listen(server, apiPort(config));
   await life.add({ name: 'API', stop: () => closeServer(server) });
   log(`API listening on http://${config.HOST}:${config.PORT} (GET /health)`);
+}
+
+/** The poller's Schedule follows the transport: on with one, removed with TRANSPORT=none. */
+async function scheduleMessagePoll(config: AppConfig, client: Client, enabled: boolean): Promise<void> {
+  if (!enabled) {
+    if (await removePollSchedule(client)) log('TRANSPORT=none: message poll schedule removed');
+    return;
+  }
+  const how = await ensurePollSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    intervalMs: config.MESSAGE_POLL_INTERVAL_MS,
+  });
+  log(`message poll schedule ${how}: every ${config.MESSAGE_POLL_INTERVAL_MS} ms (inbox, then outbox)`);
 }
 
 /** The embedded dev server (stopped with everything else) or a wait for the configured one. */

@@ -6,8 +6,8 @@ import { createRestTransport, vecozoEndpoints } from './rest/client';
 import type { Transport } from './types';
 
 /*
- * Which transport to use, from the environment. Not yet part of app/config.ts (the service does not use
- * a transport yet); when it does, these variables join that schema and .env.example.
+ * Which transport to use, from the environment. The same fields are part of app/config.ts (which adds
+ * TRANSPORT=simulator, its default for `npm start`) and .env.example.
  *   TRANSPORT            none | vecozo | drop-folder (default none)
  *   VECOZO_URL           https root, e.g. https://api.vecozo.nl/berichtenservice or the simulator's URL
  *   VECOZO_CLIENT_CERT, VECOZO_CLIENT_KEY   PEM files of the systeemcertificaat
@@ -16,17 +16,19 @@ import type { Transport } from './types';
  *   DROP_FOLDER_DIR      root of outbox/, inbox/, processed/
  */
 
+/** The settings of each transport; app/config.ts spreads these into its schema. */
+export const transportEnvFields = {
+  VECOZO_URL: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+  VECOZO_CLIENT_CERT: z.string().min(1).optional(),
+  VECOZO_CLIENT_KEY: z.string().min(1).optional(),
+  VECOZO_CA: z.string().min(1).optional(),
+  VECOZO_KEY_PASSPHRASE: z.string().optional(),
+  VECOZO_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  DROP_FOLDER_DIR: z.string().min(1).optional(),
+};
+
 const envSchema = z
-  .object({
-    TRANSPORT: z.enum(['none', 'vecozo', 'drop-folder']).default('none'),
-    VECOZO_URL: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
-    VECOZO_CLIENT_CERT: z.string().min(1).optional(),
-    VECOZO_CLIENT_KEY: z.string().min(1).optional(),
-    VECOZO_CA: z.string().min(1).optional(),
-    VECOZO_KEY_PASSPHRASE: z.string().optional(),
-    VECOZO_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-    DROP_FOLDER_DIR: z.string().min(1).optional(),
-  })
+  .object({ TRANSPORT: z.enum(['none', 'vecozo', 'drop-folder']).default('none'), ...transportEnvFields })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required ${why}` });

@@ -19,6 +19,7 @@ export interface NewInboxRow {
   transport: string;
   traceerId: string | null;
   conversatieId: string | null;
+  alsAntwoordOp?: string | null;
   submittedBy: string | null;
   afzender: string | null;
   ontvanger: string | null;

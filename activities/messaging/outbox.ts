@@ -18,12 +18,29 @@ export interface OutboxWrite {
   ontvanger: string;
   identificatie: string;
   payload: string;
+  /** A retour's link to its heen message over the transport (retourLinks); unset for a heen message. */
+  conversatieId?: string | null;
+  alsAntwoordOp?: string | null;
 }
 
 export interface OutboxWritten {
   outboxId: string;
   identificatie: string;
   duplicate: boolean;
+}
+
+const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * How a retour points at the received heen message on the transport: the heen's conversation and
+ * `alsAntwoordOp` = its traceerId (CC05). Only ids the transport can carry back (uuid v4): a message
+ * posted to the API has none, a drop-folder file's id is its name — then the retour goes unlinked.
+ */
+export function retourLinks(heen: { traceerId: string | null; conversatieId: string | null }) {
+  if (!heen.traceerId || !uuidV4.test(heen.traceerId)) return {};
+  const conversatieId =
+    heen.conversatieId && uuidV4.test(heen.conversatieId) ? heen.conversatieId : heen.traceerId;
+  return { conversatieId, alsAntwoordOp: heen.traceerId };
 }
 
 /** Idempotency key of the retour on a received message: one retour per heen message, whoever asks. */

@@ -10,6 +10,8 @@ export interface InboundMessage {
   transport: string;
   traceerId?: string;
   conversatieId?: string;
+  /** The traceerId of the message this one answers (a retour), as the transport gave it. */
+  alsAntwoordOp?: string;
   /** API key id of the caller that posted it (transport 'api'). */
   submittedBy?: string;
 }

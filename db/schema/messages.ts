@@ -29,6 +29,8 @@ export const inboxMessages = pgTable(
     traceerId: text('traceer_id'),
     transport: text('transport').notNull(),
     conversatieId: text('conversatie_id'),
+    /** The transport's id of the message this one answers (a retour's heen), when the transport says. */
+    alsAntwoordOp: text('als_antwoord_op'),
     /** 'WMO301' … 'WMO325' once detected; null when the payload could not even be identified. */
     messageType: text('message_type'),
     afzender: text('afzender'),
@@ -82,7 +84,15 @@ export const outboxMessages = pgTable(
     identificatie: text('identificatie').notNull(),
     payload: text('payload').notNull(),
     status: text('status', { enum: outboxStatus }).notNull().default('pending'),
+    /**
+     * Transport id (uuid v4), recorded before the first send attempt: a resend after a crash or timeout
+     * uses the same one, so the transport recognises it (BRS114) instead of taking a second copy.
+     */
     traceerId: text('traceer_id'),
+    /** A heen message's own traceerId; a retour's is the heen's conversatieId (CC05). Set with traceerId. */
+    conversatieId: text('conversatie_id'),
+    /** For a retour: the traceerId of the received heen message it answers, when that came over a transport. */
+    alsAntwoordOp: text('als_antwoord_op'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     workflowId: text('workflow_id'),

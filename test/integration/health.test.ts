@@ -47,6 +47,8 @@ beforeAll(async () => {
       PAYLOAD_KEYS: JSON.stringify([{ id: 'health-test', key: Buffer.alloc(32, 7).toString('base64') }]),
       PAYLOAD_KEY_ID: 'health-test',
       CLIENT_REF_SECRET: 'health-test-client-ref-secret-0123456789',
+      // No counterparty: this file is about /health, not messages.
+      TRANSPORT: 'none',
     },
     marker,
   );

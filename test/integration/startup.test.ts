@@ -39,6 +39,9 @@ function instanceEnv(dir: string, [api, dev, ui]: number[]): Record<string, stri
     TEMPORAL_UI_PORT: String(ui),
     PGLITE_DIR: join(dir, 'pglite'),
     TEMPORAL_DB_FILE: join(dir, 'temporal.db'),
+    // The default counterparty (the embedded simulator) keeps its test certificates here, not in .data/.
+    SIMULATOR_DIR: join(dir, 'simulator'),
+    MESSAGE_POLL_INTERVAL_MS: '1000',
   };
 }
 
@@ -150,6 +153,13 @@ describe('a running instance (npm start)', () => {
     const ready = out.indexOf('Temporal dev server ready');
     expect(ready).toBeGreaterThan(-1);
     expect(out.indexOf('API listening')).toBeGreaterThan(ready);
+  });
+
+  it('talks to the embedded simulator by default: its 301s are polled, routed and answered with 302s', async () => {
+    expect(service.stdout()).toMatch(/transport: simulator 'happy' at https:\/\/127\.0\.0\.1:\d+/);
+    expect(service.stdout()).toMatch(/message poll schedule created: every 1000 ms/);
+    // The gemeente the simulator plays logs each 302 it takes: the whole loop ran inside `npm start`.
+    await service.waitFor(/\[simulator\] took WMO302/, 60_000);
   });
 
   it('refuses a second instance on the same ports at once', () => {

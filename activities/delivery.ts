@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { type Database, outboxMessages } from '../db';
+import { TransportError, TransportRefusedError } from '../transport/errors';
+import type { Relatie } from '../transport/metadata';
+import type { Transport } from '../transport/types';
+import { setOutboxStatus } from './messaging/events';
+
+/*
+ * The sender: an outbox row → the transport. The traceerId (uuid v4) and conversatieId are written to
+ * the row BEFORE the first attempt, so every later attempt — a Temporal retry, the next poll after a
+ * worker crash — sends the same message under the same id. The transport then either takes it (the
+ * first attempt never arrived) or refuses it with BRS114 (it did): the status call confirms that and the
+ * row is marked sent. So a crash between send and the status update never sends twice, and a row stays
+ * 'pending' until the transport has it, so nothing is lost. Status changes go through setOutboxStatus, so
+ * the message's history (message_events) records them in the same transaction.
+ */
+
+export interface DeliveryDeps {
+  db: Database;
+  /** Unset when TRANSPORT=none: delivering then fails without retry, naming the setting. */
+  transport?: Transport;
+}
+
+export interface DeliverMessageInput {
+  outboxId: string;
+}
+
+export interface DeliveryResult {
+  outboxId: string;
+  status: 'sent' | 'failed';
+  traceerId: string;
+  /** Sent before (a retry after a crash, or the row was delivered already): nothing went out now. */
+  alreadySent: boolean;
+}
+
+/** Error type when delivery cannot work at all (no transport, unknown row); the row stays pending. */
+export const deliveryImpossibleType = 'DeliveryImpossible';
+
+const impossible = (message: string): never => {
+  throw ApplicationFailure.nonRetryable(message, deliveryImpossibleType);
+};
+
+/** AGB codes are 8 digits, CBS gemeentecodes 4: the role VECOZO routes on follows from the code. */
+export function relatieOf(code: string): Relatie {
+  return { rol: code.length === 4 ? 'gemeente' : 'aanbieder', code };
+}
+
+type OutboxRow = typeof outboxMessages.$inferSelect;
+
+export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
+  async function load(outboxId: string): Promise<OutboxRow> {
+    const [row] = await db.select().from(outboxMessages).where(eq(outboxMessages.id, outboxId));
+    return row ?? impossible(`outbox message ${outboxId} does not exist`);
+  }
+
+  /** Records the transport ids once; a second caller (or a retry) gets the ids recorded first. */
+  async function assignIds(row: OutboxRow): Promise<OutboxRow> {
+    if (row.traceerId) return row;
+    const traceerId = randomUUID();
+    const [updated] = await db
+      .update(outboxMessages)
+      .set({ traceerId, conversatieId: row.conversatieId ?? traceerId })
+      .where(and(eq(outboxMessages.id, row.id), isNull(outboxMessages.traceerId)))
+      .returning();
+    return updated ?? load(row.id);
+  }
+
+  async function mark(id: string, set: PgUpdateSetSource<typeof outboxMessages>) {
+    await db.update(outboxMessages).set(set).where(eq(outboxMessages.id, id));
+  }
+
+  const result = (row: OutboxRow, status: DeliveryResult['status'], alreadySent: boolean) => ({
+    outboxId: row.id,
+    status,
+    traceerId: row.traceerId as string,
+    alreadySent,
+  });
+
+  /** BRS114 on our own uuid: the earlier attempt arrived, if the transport's status shows it. */
+  async function arrivedBefore(send: Transport, traceerId: string): Promise<boolean> {
+    const statuses = await send.status(traceerId);
+    return statuses.some((s) => s.traceerId === traceerId);
+  }
+
+  async function attempt(send: Transport, row: OutboxRow): Promise<DeliveryResult> {
+    const traceerId = row.traceerId as string;
+    try {
+      await send.send({
+        payload: row.payload,
+        messageType: row.messageType,
+        afzender: relatieOf(row.afzender),
+        geadresseerde: relatieOf(row.ontvanger),
+        traceerId,
+        conversatieId: row.conversatieId ?? traceerId,
+        ...(row.alsAntwoordOp ? { alsAntwoordOp: row.alsAntwoordOp } : {}),
+        referentieId: row.id,
+      });
+    } catch (err) {
+      if (err instanceof TransportRefusedError && err.duplicateTraceerId) {
+        if (!(await arrivedBefore(send, traceerId)))
+          throw new Error(`BRS114 for ${traceerId} but the transport shows no such message yet`);
+        // The history says why this attempt counts as sent without a 204.
+        await setOutboxStatus(db, row.id, { status: 'sent', traceerId, error: 'BRS114: sent before' });
+        return result(row, 'sent', true);
+      }
+      // Messages of transport errors name status, operation and codes only: safe to keep on the row.
+      const lastError = err instanceof Error ? err.message.slice(0, 500) : String(err);
+      if (err instanceof TransportRefusedError) {
+        // Refused as it is: sending it again is refused again. The row says why.
+        await setOutboxStatus(db, row.id, { status: 'failed', traceerId, error: lastError });
+        return result(row, 'failed', false);
+      }
+      // Still pending: the attempt and its reason are kept on the row; the status did not change.
+      await mark(row.id, { attempts: sql`${outboxMessages.attempts} + 1`, lastError });
+      if (err instanceof TransportError) throw err;
+      throw new Error(`sending outbox message ${row.id} failed: ${lastError}`);
+    }
+    await setOutboxStatus(db, row.id, { status: 'sent', traceerId });
+    return result(row, 'sent', false);
+  }
+
+  return {
+    /** Ids of the pending outbox rows, oldest first: the order the workflows wrote them in. */
+    async pendingOutbox(input: { limit: number }): Promise<string[]> {
+      const rows = await db
+        .select({ id: outboxMessages.id })
+        .from(outboxMessages)
+        .where(eq(outboxMessages.status, 'pending'))
+        .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
+        .limit(input.limit);
+      return rows.map((r) => r.id);
+    },
+
+    /** Sends one outbox row, idempotently (see above). Throws retryable transport errors for Temporal. */
+    async deliverMessage({ outboxId }: DeliverMessageInput): Promise<DeliveryResult> {
+      const send = transport ?? impossible('no transport configured (TRANSPORT=none): outbox not delivered');
+      const row = await assignIds(await load(outboxId));
+      if (row.status !== 'pending') return result(row, row.status === 'failed' ? 'failed' : 'sent', true);
+      return attempt(send, row);
+    },
+  };
+}
