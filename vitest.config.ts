@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Test layers (see docs/testing.md): unit = pure modules, workflow = time-skipping test server,
-// integration = Temporal dev server + PostgreSQL + real activities + API.
+// integration = Temporal dev server + PostgreSQL + real activities + API, e2e = all of that with the
+// simulator as counterparty over HTTPS.
 // In CI a JSON report is written too, so .ci/run can print the plain 'N passed, N failed' line.
 const reporters = process.env.CI
   ? ['default', ['json', { outputFile: '.data/test-report.json' }]]
@@ -32,6 +33,16 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
         },
       },
     ],
