@@ -22,6 +22,7 @@ import {
 } from './messaging/outcome';
 import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
 import { sniffHeader } from './messaging/sniff';
+import { recordUnavailable, type UnavailableMessage } from './messaging/unavailable';
 
 /*
  * The inbound path, shared by the API (POST /v1/messages) and the transport poller: store the message
@@ -204,6 +205,8 @@ export function createInbound(deps: InboundDeps) {
   }
 
   return {
+    /** A fetched message without a payload: stored as rejected (PAYLOAD-UNAVAILABLE), never dropped. */
+    recordUnavailable: (message: UnavailableMessage) => recordUnavailable(deps.db, message),
     /**
      * Stores, decodes and routes one message; answers a re-delivery with the earlier outcome. Throws
      * InboundRetryableError when something outside the message failed (the row stays 'received').

@@ -16,7 +16,7 @@ export interface InboxPollDeps {
   /** Unset when TRANSPORT=none. */
   transport?: Transport;
   /** The inbound path (activities/inbound.ts); set wherever a transport is. */
-  inbound?: Pick<Inbound, 'receiveMessage'>;
+  inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'>;
   log?: (line: string) => void;
 }
 
@@ -27,7 +27,7 @@ export interface PollInboxResult {
   /** Offered again and recognised in the inbox: answered with the stored outcome, confirmed. */
   duplicates: number;
   confirmed: number;
-  /** Payload no longer (or never) downloadable: confirmed so it does not block the queue; see the log. */
+  /** Payload no longer (or never) downloadable: stored as rejected (PAYLOAD-UNAVAILABLE), then confirmed. */
   unavailable: number;
   /** Not confirmed this time (being processed elsewhere, or failed): the transport offers it again. */
   deferred: number;
@@ -59,12 +59,20 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
       let firstError: unknown;
       for (const m of page) {
         if (m.payload === null) {
-          // Ids and the reason only: there is no content to keep. TODO(issue 9): a row in the inbox.
+          // No content to keep, but the row records that it came and why it is unreadable: stored first,
+          // then confirmed, like every other message.
+          const reason = m.unavailable;
+          const kept = await inbound.recordUnavailable({ ...m, reason, transport: transport.name });
+          if (kept.beingProcessed) {
+            r.deferred++;
+            continue;
+          }
           log(
-            `[poller] ${transport.name} message ${m.traceerId} has no payload (${m.unavailable}); confirmed`,
+            `[poller] ${transport.name} message ${m.traceerId} has no payload (${reason}); stored as rejected`,
           );
           await transport.confirm(m.traceerId);
           r.unavailable++;
+          if (kept.duplicate) r.duplicates++;
           r.confirmed++;
           continue;
         }

@@ -93,10 +93,11 @@ beforeAll(async () => {
   // The inbound path needs the worker's task queue, the worker needs the inbound path: tie the knot late.
   let inbound: Inbound | undefined;
   const receiveMessage: Inbound['receiveMessage'] = (m) => (inbound as Inbound).receiveMessage(m);
+  const recordUnavailable: Inbound['recordUnavailable'] = (m) => (inbound as Inbound).recordUnavailable(m);
   const db = testDb.handle.db;
   const created = await createTestWorker(
     env,
-    createActivities({ db, codec: pool, transport, inbound: { receiveMessage } }),
+    createActivities({ db, codec: pool, transport, inbound: { receiveMessage, recordUnavailable } }),
     { dataConverter },
   );
   taskQueue = created.taskQueue;

@@ -1,0 +1,256 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createActivities } from '../../activities';
+import { createInbound, type Inbound } from '../../activities/inbound';
+import { createInboxPollActivities } from '../../activities/inbox-poll';
+import { createCodecPool } from '../../activities/messaging/codec-pool';
+import { createWorker } from '../../app/worker';
+import { loadProfiles } from '../../config/profiles';
+import { inboxMessages } from '../../db';
+import { clientRef, createKeyring, dataConverterFor } from '../../security';
+import { generateTestPki, readPair } from '../../simulator/certs';
+import { parseScenario } from '../../simulator/scenario';
+import { type Simulator, startSimulator } from '../../simulator/server';
+import { placeholderBerichtstroom } from '../../transport/berichtstroom';
+import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../transport/rest/client';
+import type { MessagePollResult } from '../../workflows/messaging/poll';
+import { createTestDatabase } from '../support/database';
+import { sampleXml } from '../support/messages';
+import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
+
+/*
+ * Bad input over the transport: messages put straight into the simulator's mailbox for our aanbieder (as
+ * a misbehaving gemeente or a wrong channel would), fetched over HTTPS with mutual TLS by the real poller.
+ * Each is kept in the inbox as rejected, with the rule it broke, before it is confirmed; the worker keeps
+ * running and a valid 301 behind them is routed. And a message whose payload the poller does not
+ * download (announced too large for it) gets a rejected row (PAYLOAD-UNAVAILABLE) before it is confirmed.
+ */
+
+const gemeente = '0384';
+const aanbieder = '42420001';
+const scenario = parseScenario({
+  name: 'bad-input',
+  gemeente,
+  aanbieder,
+  toewijzingen: { clients: 1, seed: 5, firstNummer: 6000, issueOnStart: false },
+  answers: { delayMs: 100 },
+});
+
+const keyring = createKeyring([{ id: 'bad-2026', key: randomBytes(32).toString('base64') }], 'bad-2026');
+const dataConverter = dataConverterFor(keyring);
+
+vi.spyOn(console, 'log').mockImplementation(() => {});
+
+let env: TemporalTestEnv;
+let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+let dir: string;
+let sim: Simulator;
+let transport: RestTransport;
+/** The same mailbox, read by a client that downloads at most 64 KiB per payload. */
+let smallTransport: RestTransport;
+let client: Client;
+let inbound: Inbound;
+let worker: Worker;
+let workerRun: Promise<void>;
+let taskQueue: string;
+const codec = createCodecPool({ size: 2 });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'iwmo-bad-'));
+  const pki = await generateTestPki({ dir, clients: [aanbieder] });
+  const ca = await readFile(pki.caCert, 'utf8');
+  [env, testDb, sim] = await Promise.all([
+    createDevServerEnv(),
+    createTestDatabase(),
+    startSimulator({ tls: { ...(await readPair(pki.server)), ca }, scenario }),
+  ]);
+  await testDb.handle.migrate();
+  const clientPair = pki.clients[aanbieder];
+  if (!clientPair) throw new Error('no client certificate');
+  const tls = { ...(await readPair(clientPair)), ca };
+  transport = createRestTransport({ endpoints: vecozoEndpoints(sim.url), tls, timeoutMs: 30_000 });
+  smallTransport = createRestTransport({
+    endpoints: vecozoEndpoints(sim.url),
+    tls,
+    maxPayloadBytes: 64 * 1024,
+  });
+  taskQueue = `bad-${randomUUID()}`;
+  client = new Client({ connection: env.connection, dataConverter });
+  const refSecret = randomBytes(32).toString('hex');
+  inbound = createInbound({
+    db: testDb.handle.db,
+    temporal: client,
+    taskQueue,
+    profiles: loadProfiles(),
+    clientRef: (bsn) => clientRef(bsn, refSecret),
+    codec,
+  });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: testDb.handle.db, codec, transport, inbound }),
+    dataConverter,
+  });
+  workerRun = worker.run();
+}, 180_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await workerRun;
+  await codec.close();
+  transport?.close();
+  smallTransport?.close();
+  await sim?.close();
+  await testDb?.drop();
+  await env?.teardown();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Puts a message for our aanbieder into the simulator's mailbox, as if the gemeente had sent it. */
+function inject(payload: string | Buffer): string {
+  const traceerId = randomUUID();
+  sim.store.add({
+    traceerId,
+    conversatieId: traceerId,
+    afzender: { rol: 'gemeente', code: gemeente },
+    geadresseerde: { rol: 'aanbieder', code: aanbieder },
+    berichtstroom: placeholderBerichtstroom('WMO301'),
+    payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'utf8'),
+    mailbox: aanbieder,
+    status: 'WordtAangeboden',
+  });
+  return traceerId;
+}
+
+const sample301 = sampleXml('301');
+/** The sample 301 under another identificatie, so every variant has its own bytes. */
+const variant = (id: string) => sample301.replace('>123456789012<', `>${id}<`);
+
+async function rowOf(traceerId: string) {
+  const [row] = await testDb.handle.db
+    .select()
+    .from(inboxMessages)
+    .where(eq(inboxMessages.traceerId, traceerId));
+  return row;
+}
+
+function pollRound(): Promise<MessagePollResult> {
+  return client.workflow.execute('messagePollWorkflow', {
+    taskQueue,
+    workflowId: `bad-poll-${randomUUID()}`,
+    args: [{}],
+  });
+}
+
+/** The row was finished (stored with its outcome) no later than the simulator marked it confirmed. */
+function storedBeforeConfirmed(row: { processedAt: Date | null }, traceerId: string) {
+  const m = sim.store.get(traceerId);
+  expect(m?.confirmed, traceerId).toBe(true);
+  expect(row.processedAt, traceerId).not.toBeNull();
+  expect(row.processedAt?.getTime()).toBeLessThanOrEqual(new Date(m?.statusGewijzigdOp ?? 0).getTime());
+}
+
+describe('bad input over the transport', () => {
+  it('malformed, DOCTYPE, 30 MB, iJw, 3.1: each stored as rejected with its rule, confirmed after; a 301 behind them is routed', async () => {
+    const thirtyMb = 30_000_000;
+    const padded = variant('BAD-30MB').replace(
+      '<wmo301:Header>',
+      `<!-- ${'x'.repeat(thirtyMb)} --><wmo301:Header>`,
+    );
+    const bad = {
+      malformed: { id: inject('<?xml version="1.0"?><Bericht><Header>'), rule: 'XML-WELLFORMED' },
+      doctype: {
+        id: inject(
+          variant('BAD-DTD').replace(
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE Bericht [<!ENTITY x "y">]>',
+          ),
+        ),
+        rule: 'XML-DTD',
+      },
+      thirtyMb: { id: inject(padded), rule: 'OP179' },
+      ijw: {
+        id: inject(variant('BAD-IJW').replaceAll('iwmo/3_2/wmo301', 'ijw/3_2/jw301')),
+        rule: 'XSD-ROOT',
+      },
+      release31: {
+        id: inject(variant('BAD-31').replaceAll('iwmo/3_2/wmo301', 'iwmo/3_1/wmo301')),
+        rule: 'XSD-RELEASE',
+      },
+    };
+    expect(Buffer.byteLength(padded)).toBeGreaterThan(thirtyMb);
+    const [valid] = sim.issue(1);
+
+    let rounds = 0;
+    for (; rounds < 10; rounds++) {
+      const result = await pollRound();
+      expect(result.pollError).toBeUndefined();
+      if ((await rowOf(valid as string))?.status === 'routed') break;
+    }
+    expect((await rowOf(valid as string))?.status).toBe('routed');
+
+    for (const [what, { id, rule }] of Object.entries(bad)) {
+      const row = await rowOf(id);
+      expect(row?.status, what).toBe('rejected');
+      expect(
+        ((row?.findings ?? []) as { rule: string }[]).map((f) => f.rule),
+        what,
+      ).toContain(rule);
+      storedBeforeConfirmed(row as { processedAt: Date | null }, id);
+    }
+    expect((await rowOf(bad.ijw.id))?.findings).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/iJw/) }),
+    ]);
+    // Kept as received, byte for byte (the archive serves it); nothing left in the mailbox.
+    expect((await rowOf(bad.thirtyMb.id))?.sizeBytes).toBe(Buffer.byteLength(padded));
+    expect(sim.store.all().filter((m) => m.mailbox === aanbieder && !m.confirmed)).toEqual([]);
+    expect(worker.getState()).toBe('RUNNING');
+  }, 240_000);
+
+  it('a payload the poller does not download: stored as rejected (PAYLOAD-UNAVAILABLE) with its traceerId, then confirmed; once', async () => {
+    const big = variant('BIG-100K').replace(
+      '<wmo301:Header>',
+      `<!-- ${'y'.repeat(100_000)} --><wmo301:Header>`,
+    );
+    const traceerId = inject(big);
+    const poll = createInboxPollActivities({ transport: smallTransport, inbound, log: () => {} });
+    const result = await poll.pollInbox({ limit: 10 });
+    expect(result).toMatchObject({ fetched: 1, unavailable: 1, confirmed: 1, stored: 0, deferred: 0 });
+    const row = await rowOf(traceerId);
+    expect(row).toMatchObject({
+      status: 'rejected',
+      transport: 'vecozo',
+      traceerId,
+      conversatieId: traceerId,
+      afzender: gemeente,
+      messageType: 'WMO301',
+      payload: '',
+      sizeBytes: 0,
+    });
+    const findings = row?.findings as { rule: string; message: string }[];
+    expect(findings.map((f) => f.rule)).toEqual(['PAYLOAD-UNAVAILABLE']);
+    expect(findings[0]?.message).toContain(`${Buffer.byteLength(big)} bytes`);
+    storedBeforeConfirmed(row as { processedAt: Date | null }, traceerId);
+
+    // Offered again (a confirm that got lost): recognised, still one row.
+    const again = await inbound.recordUnavailable({
+      traceerId,
+      transport: 'vecozo',
+      reason: 'too-large',
+      size: 1,
+    });
+    expect(again).toEqual({ messageId: row?.id, duplicate: true });
+    const rows = await testDb.handle.db
+      .select()
+      .from(inboxMessages)
+      .where(eq(inboxMessages.traceerId, traceerId));
+    expect(rows).toHaveLength(1);
+  });
+});
