@@ -1,0 +1,13 @@
+import { patched, sleep } from '@temporalio/workflow';
+import type { AssignmentInput, AssignmentState } from '../../../workflows/assignment/contract';
+import { assignmentWorkflow as current } from '../../../workflows/assignment/workflow';
+
+/*
+ * The change of timer-first.ts made the way docs/testing.md asks: behind `patched()`. A new run takes
+ * the new path and marks its history; a run recorded before the change replays the old path (patched()
+ * is false there), so every recorded history still replays.
+ */
+export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentState> {
+  if (patched('replay-demo-timer-first')) await sleep('1 minute');
+  return current(input);
+}
