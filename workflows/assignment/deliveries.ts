@@ -41,7 +41,10 @@ export function careWindow(
   const live = deliveries.filter((d) => d.start.status !== 'deleted' && d.start.status !== 'rejected');
   if (live.length === 0) return undefined;
   const from = live.map((d) => d.begindatum).sort()[0] as IsoDate;
-  const running = live.some((d) => !d.stop || d.stop.status === 'deleted' || d.redenBeeindiging === '20');
+  // Only the newest delivery can still run: an older one ended, also when it ended with a temporary
+  // stop that a restart followed.
+  const last = live[live.length - 1] as DeliveryState;
+  const running = !last.stop || last.stop.status === 'deleted' || last.redenBeeindiging === '20';
   const ends = live.map((d) => d.einddatum ?? '').sort();
   const to = running ? toewijzingEinddatum : ends[ends.length - 1];
   return to === undefined ? { from } : { from, to };
