@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { isoDate } from '../calendar/iso-date';
+import { isoDate } from '../calendar/schemas';
 import type { Database } from '../db';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
 import {

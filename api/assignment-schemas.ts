@@ -1,15 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate } from '../calendar/iso-date';
+import { isoDate } from '../calendar/schemas';
 import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
+import type { AssignmentState, AssignmentStatus, EventResult } from '../workflows/assignment/contract';
 import {
-  type AssignmentState,
-  type AssignmentStatus,
   correctionEvent,
-  type EventResult,
   startEvent,
   stopEvent,
   toewijzingVersion,
-} from '../workflows/assignment/contract';
+} from '../workflows/assignment/contract-schemas';
 
 /*
  * The OpenAPI shapes of the assignment routes. Requests reuse the workflow contract's zod schemas (the

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import type { HolidayRules } from './holidays';
-import { addDays, type IsoDate, isoDate } from './iso-date';
+import { addDays, type IsoDate } from './iso-date';
 import type { DeadlineAction, DeadlineRule, LifecycleEventType, Party, ProtocolProfile } from './profile';
-import { lifecycleEventType } from './profile';
 import { addWorkingDays } from './working-days';
 
 /*
@@ -11,14 +9,14 @@ import { addWorkingDays } from './working-days';
  * the ones it opens and sets a timer at endOfAmsterdamDay(due) for each.
  */
 
-export const lifecycleEvent = z.object({
-  type: lifecycleEventType,
+/** Something that happened to a toewijzing, and when (its zod schema, `lifecycleEvent`, is in profile.ts). */
+export interface LifecycleEvent {
+  type: LifecycleEventType;
   /** The day it happened (receipt date, start/end date of care, last day of the period, …). */
-  date: isoDate,
+  date: IsoDate;
   /** Dagtekening of the 315/317 being answered; needed by rules counted from it (OP274/OP346). */
-  aanvraagDagtekening: isoDate.optional(),
-});
-export type LifecycleEvent = z.infer<typeof lifecycleEvent>;
+  aanvraagDagtekening?: IsoDate;
+}
 
 export interface OpenedDeadline {
   action: DeadlineAction;

@@ -17,7 +17,6 @@ export {
   deadlinesFor,
   dueDate,
   type LifecycleEvent,
-  lifecycleEvent,
   type OpenedDeadline,
   paymentTerm,
 } from './deadlines';
@@ -38,7 +37,6 @@ export {
   daysBetween,
   fromEpochDay,
   type IsoDate,
-  isoDate,
   isoWeekday,
   makeIsoDate,
   maxIsoDate,
@@ -48,7 +46,6 @@ export {
 } from './iso-date';
 export {
   type BillingCalendar,
-  billingCalendar,
   type IsoWeek,
   isoWeekMonday,
   isoWeekOf,
@@ -71,6 +68,7 @@ export {
   type GemeenteProfiles,
   gemeenteProfiles,
   type LifecycleEventType,
+  lifecycleEvent,
   lifecycleEventDescriptions,
   lifecycleEventType,
   type Party,
@@ -82,4 +80,5 @@ export {
   party,
   protocolProfile,
 } from './profile';
+export { billingCalendar, isoDate } from './schemas';
 export { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingDaysBetween } from './working-days';

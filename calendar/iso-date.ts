@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /*
  * Calendar dates, not instants. A deadline or a billing period is a day in the Netherlands, so dates
  * travel as 'YYYY-MM-DD' strings (JSON-safe, readable in Temporal history) and arithmetic runs on
@@ -43,11 +41,6 @@ export function parseIsoDate(date: IsoDate): CivilDate {
   if (!civil) throw new RangeError(`not a calendar date (YYYY-MM-DD): '${date}'`);
   return civil;
 }
-
-/** zod schema for an IsoDate: the format and a day that exists (no 2023-02-29). */
-export const isoDate = z
-  .string()
-  .refine((text) => tryParseIsoDate(text) !== undefined, 'must be a calendar date YYYY-MM-DD');
 
 export function formatIsoDate({ year, month, day }: CivilDate): IsoDate {
   if (!Number.isInteger(year) || year < 0 || year > 9999) throw new RangeError(`year out of range: ${year}`);

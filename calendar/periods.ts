@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   addDays,
   daysInMonth,
@@ -17,8 +16,8 @@ import {
  * published 2019 table; keep it for legacy/contract use only.
  */
 
-export const billingCalendar = z.enum(['month', 'cak4w']);
-export type BillingCalendar = z.infer<typeof billingCalendar>;
+/** 'month' (iWmo 3.2 declarations) or 'cak4w' (legacy 4-week CAK periods); the zod schema is in schemas.ts. */
+export type BillingCalendar = 'month' | 'cak4w';
 
 export interface Period {
   calendar: BillingCalendar;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import type { LifecycleEvent } from './deadlines';
 import { atwPatternDays } from './equated-days';
 import { holidayNames } from './holidays';
-import { isoDate, isoWeekday, tryParseIsoDate } from './iso-date';
-import { billingCalendar } from './periods';
+import { isoWeekday, tryParseIsoDate } from './iso-date';
+import { billingCalendar, isoDate } from './schemas';
 
 /*
  * Protocol profiles: every deadline of the lifecycle, the billing calendar and the working-day rules
@@ -292,3 +293,10 @@ export function createProfileRegistry(
     },
   };
 }
+
+/** zod schema of a LifecycleEvent (calendar/deadlines.ts), for callers that take one from outside. */
+export const lifecycleEvent = z.object({
+  type: lifecycleEventType,
+  date: isoDate,
+  aanvraagDagtekening: isoDate.optional(),
+}) satisfies z.ZodType<LifecycleEvent>;

@@ -7,12 +7,11 @@ import {
   assignmentWorkflowId,
   assignmentWorkflowType,
   type RetourReceived,
-  retourReceived,
   retourSignal,
   type ToewijzingVersion,
   toewijzingSignal,
-  toewijzingVersion,
 } from '../../workflows/assignment/contract';
+import { retourReceived, toewijzingVersion } from '../../workflows/assignment/contract-schemas';
 import { WmoAanbieder, WmoGemeente } from '../../workflows/search-attributes';
 import type { HeaderSummary, ProductSummary } from './inspect';
 

@@ -1,5 +1,5 @@
 import type { IsoDate } from '../../calendar/iso-date';
-import { redenBeeindiging } from '../../iwmo/codelists';
+import { redenBeeindigingLabels } from '../../iwmo/code-labels';
 import type { AssignmentState, CorrectionEvent, StartEvent, StopEvent } from './contract';
 import { currentDelivery, findDelivery } from './deliveries';
 import { refuse } from './refusal';
@@ -12,7 +12,7 @@ import { refuse } from './refusal';
 
 type LifecycleView = Pick<AssignmentState, 'status' | 'toewijzing' | 'deliveries'>;
 
-const redenBeeindigingCodes = redenBeeindiging.labels;
+const redenBeeindigingCodes = redenBeeindigingLabels;
 
 /** Start of care (→ 305): linked, inside the toewijzing, not in the future, no current start (TR326), new key (TR074). */
 export function checkStart(s: LifecycleView, e: StartEvent, today: IsoDate): void {

@@ -10,7 +10,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
 import type { AssignmentActivities, AssignmentProjection } from '../../activities/types';
 import { endOfAmsterdamDay } from '../../calendar/amsterdam';
 import {
@@ -24,19 +23,15 @@ import {
 import {
   type AssignmentInput,
   type AssignmentState,
-  correctionEvent,
   correctionUpdate,
   eventRefusedType,
-  retourReceived,
   retourSignal,
-  startEvent,
   startUpdate,
   stateQuery,
-  stopEvent,
   stopUpdate,
   toewijzingSignal,
-  toewijzingVersion,
 } from './contract';
+import { type ShapeOf, shapeProblem } from './event-shapes';
 import { Assignment, type OwedMessage } from './state';
 
 /*
@@ -80,23 +75,22 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   setHandler(stateQuery, () => view(a));
   setHandler(toewijzingSignal, (v) => {
     // Bad data from a caller is recorded in the log by its keys only and dropped: the workflow never fails on it.
-    if (!toewijzingVersion.safeParse(v).success)
+    if (shapeProblem.toewijzing(v))
       return void log.warn('toewijzing signal refused: not a ToewijzingVersion');
     changed(a.receiveVersion(v, Date.now()));
   });
   setHandler(retourSignal, (r) => {
-    if (!retourReceived.safeParse(r).success)
-      return void log.warn('retour signal refused: not a RetourReceived');
+    if (shapeProblem.retour(r)) return void log.warn('retour signal refused: not a RetourReceived');
     changed(a.receiveRetour(r, Date.now()));
   });
   setHandler(startUpdate, (e) => changed(a.start(e, Date.now())), {
-    validator: (e) => a.validateStart(parsed(startEvent, e), Date.now()),
+    validator: (e) => a.validateStart(parsed('start', e), Date.now()),
   });
   setHandler(stopUpdate, (e) => changed(a.stop(e, Date.now())), {
-    validator: (e) => a.validateStop(parsed(stopEvent, e), Date.now()),
+    validator: (e) => a.validateStop(parsed('stop', e), Date.now()),
   });
   setHandler(correctionUpdate, (e) => changed(a.correct(e, Date.now())), {
-    validator: (e) => a.validateCorrection(parsed(correctionEvent, e), Date.now()),
+    validator: (e) => a.validateCorrection(parsed('correction', e), Date.now()),
   });
 
   a.init(workflowInfo().workflowId, Date.now());
@@ -135,14 +129,13 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   return view(a);
 }
 
-/** Zod-checks an update's argument; a malformed event is refused like any other, by its rule. */
-function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
+/** Checks an update's argument against its shape; a malformed event is refused like any other, by its rule. */
+function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unknown): ShapeOf[K] {
+  const problem = shapeProblem[kind](value);
+  if (problem === undefined) return value as ShapeOf[K];
   throw ApplicationFailure.create({
     type: eventRefusedType,
-    message: `Schema: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`,
+    message: `Schema: ${problem}`,
     details: [{ rule: 'Schema', retourCode: '0001' }],
     nonRetryable: true,
   });
