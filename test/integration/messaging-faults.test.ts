@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
@@ -21,7 +21,7 @@ import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../
 import type { MessagePollInput, MessagePollResult } from '../../workflows/messaging/poll';
 import { type Cluster, startCluster } from '../support/postgres-cluster';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
-import { createTestWorker } from '../support/worker';
+import { createTestWorker, workflowBundle } from '../support/worker';
 
 /*
  * Issue 9's fault tests on real parts: the Temporal dev server, a PostgreSQL cluster of this file's own
@@ -64,6 +64,8 @@ let worker: Worker;
 let workerRun: Promise<void>;
 let taskQueue: string;
 const pool = createCodecPool({ size: 2 });
+/** Worker processes still running: a failed test must not leave one behind. */
+const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'iwmo-faults-'));
@@ -107,6 +109,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const child of children) await kill(child);
   worker?.shutdown();
   await workerRun;
   await pool.close();
@@ -375,6 +378,9 @@ describe('messaging faults', () => {
         expect(sim.store.get(id)?.confirmed, id).toBe(false);
         expect(confirms(id), id).toBe(0);
       }
+      // ...and the simulator still offers all three.
+      const offered = sim.store.ready(aanbieder, 50).map((m) => m.traceerId);
+      expect(offered).toEqual(expect.arrayContaining(issued));
       cluster.resume();
       halted = false;
       const result = await round.result();
@@ -396,6 +402,18 @@ describe('messaging faults', () => {
   });
 });
 
+let bundlePath: string | undefined;
+
+/** The workflow bundle this file's own worker runs, as a file for the worker processes. */
+async function bundleFile(): Promise<string> {
+  if (!bundlePath) {
+    const path = join(dir, 'workflows-bundle.js');
+    await writeFile(path, (await workflowBundle()).code);
+    bundlePath = path;
+  }
+  return bundlePath;
+}
+
 /** A worker for `queue` in a child process (test/support/worker-process.ts), once it is polling. */
 async function startWorkerProcess(queue: string): Promise<ChildProcess> {
   const pair = clientPair();
@@ -406,6 +424,7 @@ async function startWorkerProcess(queue: string): Promise<ChildProcess> {
       env: {
         ...process.env,
         FAULT_TASK_QUEUE: queue,
+        FAULT_WORKFLOW_BUNDLE: await bundleFile(),
         FAULT_TEMPORAL_ADDRESS: env.address,
         FAULT_DATABASE_URL: cluster.url,
         FAULT_SIMULATOR_URL: sim.url,
@@ -420,6 +439,8 @@ async function startWorkerProcess(queue: string): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
 import { createDatabase } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
@@ -13,8 +12,9 @@ import { createRestTransport, vecozoEndpoints } from '../../transport/rest/clien
 /*
  * A worker in a process of its own, for fault tests that kill it (SIGKILL) halfway through an activity:
  * the real activities (delivery, inbox poll, inbound path) against the test's Temporal dev server,
- * PostgreSQL and simulator, all given through the environment (FAULT_* below). Prints `worker-ready`
- * once it polls its task queue. Start it with `node --import tsx test/support/worker-process.ts`.
+ * PostgreSQL and simulator, and the workflow bundle the test wrote, all given through the environment
+ * (FAULT_* below). Prints `worker-ready` once it runs. Start it with
+ * `node --import tsx test/support/worker-process.ts`.
  */
 
 function env(name: string): string {
@@ -48,8 +48,10 @@ const inbound: Inbound = createInbound({
   clientRef: (bsn) => clientRef(bsn, refSecret),
   codec,
 });
-const worker = await createWorker({
+// The test bundles the workflows once and hands the file over: a restart then takes a second, not a build.
+const worker = await Worker.create({
   connection: await NativeConnection.connect({ address }),
+  workflowBundle: { codePath: env('FAULT_WORKFLOW_BUNDLE') },
   namespace: 'default',
   taskQueue,
   activities: createActivities({ db, codec, transport, inbound }),
