@@ -28,7 +28,8 @@ import { createTestWorker, workflowBundle } from '../support/worker';
  * (test 3 stops and starts it, which must not disturb other files), the simulator over HTTPS with mutual
  * TLS, and real activities. Faults: the simulator holding requests past the client's timeout (on send
  * and on fetch), the worker SIGKILLed while a push is in flight (the worker runs in a child process,
- * test/support/worker-process.ts), and PostgreSQL down while a poll round runs. Every message must
+ * test/support/worker-process.ts), and PostgreSQL down while a poll round runs (from its start, and from
+ * halfway through a page). Every message must
  * arrive exactly once, be stored exactly once and be confirmed only after it is stored.
  */
 
@@ -58,6 +59,8 @@ let dir: string;
 let pki: TestPki;
 let sim: Simulator;
 const simLog: string[] = [];
+/** Called synchronously inside the simulator's request handling, before it answers. */
+let onSimLog: ((line: string) => void) | undefined;
 let transport: RestTransport;
 let client: Client;
 let worker: Worker;
@@ -77,7 +80,10 @@ beforeAll(async () => {
     startSimulator({
       tls: { ...(await readPair(pki.server)), ca },
       scenario,
-      log: (line) => simLog.push(line),
+      log: (line) => {
+        simLog.push(line);
+        onSimLog?.(line);
+      },
     }),
   ]);
   handle = createDatabase({ url: cluster.url });
@@ -399,6 +405,44 @@ describe('messaging faults', () => {
       'three 302s at the gemeente',
     );
     for (const id of issued) expect(retoursAt(id)).toHaveLength(1);
+  });
+
+  it('PostgreSQL stopped halfway through a page: the message confirmed was stored, the rest wait and arrive once', async () => {
+    const issued = sim.issue(3) as [string, string, string];
+    // The first confirm stops PostgreSQL before the simulator even answers it (a synchronous pg_ctl in
+    // the simulator's log call holds this process): the next messages of the page meet a dead database.
+    let halted = false;
+    onSimLog = (line) => {
+      if (line.startsWith('confirmed ')) {
+        onSimLog = undefined; // once
+        cluster.halt();
+        halted = true;
+      }
+    };
+    try {
+      const round = await startRound({ deliverLimit: 0 });
+      await expect
+        .poll(async () => (await round.describe()).raw.pendingActivities?.[0]?.attempt ?? 0, {
+          timeout: 20_000,
+          interval: 100,
+        })
+        .toBeGreaterThanOrEqual(2);
+      expect(halted).toBe(true);
+      expect(issued.map(confirms)).toEqual([1, 0, 0]);
+      cluster.resume();
+      halted = false;
+      const result = await round.result();
+      expect(result.pollError).toBeUndefined();
+      // The retried attempt sees only the two left: the confirmed one is gone from the mailbox.
+      expect(result.inbox).toMatchObject({ fetched: 2, stored: 2, confirmed: 2, duplicates: 0 });
+    } finally {
+      onSimLog = undefined;
+      if (halted) cluster.resume();
+    }
+    const rows = await db().select().from(inboxMessages).where(inArray(inboxMessages.traceerId, issued));
+    expect(rows.map((r) => r.traceerId).sort()).toEqual([...issued].sort());
+    expect(rows.map((r) => r.status)).toEqual(['routed', 'routed', 'routed']);
+    expect(issued.map(confirms)).toEqual([1, 1, 1]);
   });
 });
 
