@@ -25,12 +25,12 @@ import { createTestWorker, workflowBundle } from '../support/worker';
 
 /*
  * Issue 9's fault tests on real parts: the Temporal dev server, a PostgreSQL cluster of this file's own
- * (test 3 stops and starts it, which must not disturb other files), the simulator over HTTPS with mutual
- * TLS, and real activities. Faults: the simulator holding requests past the client's timeout (on send
- * and on fetch), the worker SIGKILLed while a push is in flight (the worker runs in a child process,
- * test/support/worker-process.ts), and PostgreSQL down while a poll round runs (from its start, and from
- * halfway through a page). Every message must
- * arrive exactly once, be stored exactly once and be confirmed only after it is stored.
+ * (the PostgreSQL cases stop and start it, which must not disturb other files), the simulator over HTTPS
+ * with mutual TLS, and real activities. Faults: the simulator holding requests past the client's timeout
+ * (on send and on fetch), the worker SIGKILLed while a push is in flight (the worker runs in a child
+ * process, test/support/worker-process.ts), and PostgreSQL down while a poll round runs (from its start,
+ * and from halfway through a page). Every message must arrive exactly once, be stored exactly once and
+ * be confirmed only after it is stored.
  */
 
 const gemeente = '0384';
