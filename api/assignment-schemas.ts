@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate } from '../calendar/schemas';
 import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
+import { isoDate } from '../calendar/schemas';
 import type { AssignmentState, AssignmentStatus, EventResult } from '../workflows/assignment/contract';
 import {
   correctionEvent,

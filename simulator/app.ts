@@ -116,12 +116,20 @@ export function createSimulatorApp(deps: SimulatorAppDeps) {
 
   const misbehave = createMiddleware<Env>(async (c, next) => {
     const m = deps.misbehaviour;
-    if (m.slowMs > 0) await new Promise((r) => setTimeout(r, m.slowMs));
+    if (m.slowMs > 0) {
+      // Logged before the wait: a fault test knows the request is in flight (held) from this line.
+      deps.log(`slow ${c.req.method} ${c.req.path} (${m.slowMs} ms)`);
+      await new Promise((r) => setTimeout(r, m.slowMs));
+    }
     if (m.fail500 > 0) {
       m.fail500--;
       return problem(c, 500, 'simulated server error');
     }
     await next();
+    if (m.lateAnswerMs > 0) {
+      deps.log(`late answer ${c.req.method} ${c.req.path} (${m.lateAnswerMs} ms)`);
+      await new Promise((r) => setTimeout(r, m.lateAnswerMs));
+    }
   });
   app.use('/berichten/*', misbehave);
   app.use('/berichtstatus/*', misbehave);

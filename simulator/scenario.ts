@@ -29,6 +29,11 @@ export const misbehaviourSchema = z
   .object({
     /** Every API answer waits this long first. */
     slowMs: z.number().int().min(0).max(600_000).default(0),
+    /**
+     * Every API answer waits this long AFTER the request took effect: a client that times out meanwhile
+     * does not know its push arrived (what a retry must survive: BRS114 on its own traceerId).
+     */
+    lateAnswerMs: z.number().int().min(0).max(600_000).default(0),
     /** The next N API requests are answered 500. */
     fail500: z.number().int().min(0).default(0),
     /**
@@ -94,6 +99,7 @@ export const scenarioSchema = z
       }),
     misbehaviour: misbehaviourSchema.default({
       slowMs: 0,
+      lateAnswerMs: 0,
       fail500: 0,
       duplicateDelivery: 'none',
       dropRetour: 0,

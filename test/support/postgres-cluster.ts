@@ -22,6 +22,9 @@ export interface Cluster {
   /** The cluster's folder (data directory, socket, log), removed by stop(). */
   dir: string;
   stop(): void;
+  /** Stops the server but keeps its data (a PostgreSQL restart, for fault tests); resume() starts it again. */
+  halt(): void;
+  resume(): void;
 }
 
 /** Prefix of every cluster folder in the temp folder; the stale-cluster clean-up looks only at these. */
@@ -116,8 +119,11 @@ export async function startCluster(): Promise<Cluster> {
     const port = await freePort();
     runAsOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
     const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-    runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, stop };
+    const start = () =>
+      runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+    start();
+    const halt = () => runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, stop, halt, resume: start };
   } catch (err) {
     // Leave nothing behind when the cluster did not come up (pg_ctl stop fails harmlessly then).
     try {

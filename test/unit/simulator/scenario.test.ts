@@ -26,7 +26,13 @@ describe('scenario files', () => {
       WMO307: { decision: 'approve' },
       WMO323: { decision: 'approve' },
     });
-    expect(s.misbehaviour).toEqual({ slowMs: 0, fail500: 0, duplicateDelivery: 'none', dropRetour: 0 });
+    expect(s.misbehaviour).toEqual({
+      slowMs: 0,
+      lateAnswerMs: 0,
+      fail500: 0,
+      duplicateDelivery: 'none',
+      dropRetour: 0,
+    });
   });
 
   it('a bad scenario names the field and the rule', () => {
