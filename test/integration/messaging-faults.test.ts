@@ -96,9 +96,15 @@ beforeAll(async () => {
   client = new Client({ connection: env.connection, dataConverter });
   let inbound: Inbound | undefined;
   const receiveMessage: Inbound['receiveMessage'] = (m) => (inbound as Inbound).receiveMessage(m);
+  const recordUnavailable: Inbound['recordUnavailable'] = (m) => (inbound as Inbound).recordUnavailable(m);
   const created = await createTestWorker(
     env,
-    createActivities({ db: handle.db, codec: pool, transport, inbound: { receiveMessage } }),
+    createActivities({
+      db: handle.db,
+      codec: pool,
+      transport,
+      inbound: { receiveMessage, recordUnavailable },
+    }),
     { dataConverter },
   );
   taskQueue = created.taskQueue;
