@@ -154,12 +154,15 @@ try {
     sim.store
       .all()
       .filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === 'WMO302').length;
-  sim.issue(n);
+  const issued = new Set(sim.issue(n));
+  const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
+  let inboxDoneAt = 0;
   console.error(`[bench] issued ${n} WMO301; poll schedule every ${intervalMs} ms`);
   await ensurePollSchedule(client, { taskQueue, intervalMs });
   const deadline = performance.now() + timeoutMs;
   let lastLog = 0;
   for (let done = retours(); done < n; done = retours()) {
+    if (!inboxDoneAt && confirmed301() === n) inboxDoneAt = performance.now();
     if (performance.now() > deadline) throw new Error(`only ${done} of ${n} WMO302 after ${timeoutMs} ms`);
     if (performance.now() - lastLog > 10_000) {
       console.error(`[bench] ${done} WMO302 at the simulator`);
@@ -168,6 +171,7 @@ try {
     await sleep(20);
   }
   const messagingMs = performance.now() - seen.firstFetchAt;
+  inboxDoneAt ||= performance.now();
   await client.schedule.getHandle('iwmo-message-poll').pause('bench: messaging half done');
   const loadMid = load();
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
@@ -203,6 +207,11 @@ try {
   console.log(
     `| baseline: start + one activity, ${concurrency} in flight | ${n} | ${(baselineMs / 1000).toFixed(1)} | ` +
       `${baselineRate.toFixed(1)} | |`,
+  );
+  const inboxS = (inboxDoneAt - seen.firstFetchAt) / 1000;
+  console.log(
+    `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
+      `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
   );
   const ratio = messagingRate / baselineRate;
   console.log(
