@@ -10,7 +10,7 @@ import { createActivities } from '../activities';
 import { createInbound, type Inbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
 import { startDevServer } from '../app/dev-server';
-import { ensurePollSchedule } from '../app/message-poll';
+import { ensurePollSchedule, messagePollScheduleId } from '../app/message-poll';
 import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
@@ -21,6 +21,7 @@ import { startSimulator } from '../simulator/server';
 import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
+import type { MessagePollInput } from '../workflows/messaging/poll';
 import { benchWorkflow } from './dev-server/workflow';
 
 /*
@@ -32,6 +33,8 @@ import { benchWorkflow } from './dev-server/workflow';
  *      timed from the poller's first fetch to the simulator holding the last 302.
  *   2. baseline, on the same server and worker afterwards: as many workflows of start + one activity,
  *      BENCH_CONCURRENCY (50) in flight, timed from the first start to the last completion.
+ * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
+ * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
  * Prints markdown; never fails on a figure.
  */
 
@@ -39,6 +42,15 @@ const n = Number(process.env.BENCH_TOEWIJZINGEN ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const intervalMs = Number(process.env.MESSAGE_POLL_INTERVAL_MS ?? 5000);
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
+/** Round options other than the defaults (workflows/messaging/poll.ts), e.g. 1 and 1: one at a time. */
+const pollInput: MessagePollInput = {
+  ...(process.env.BENCH_RECEIVE_CONCURRENCY
+    ? { receiveConcurrency: Number(process.env.BENCH_RECEIVE_CONCURRENCY) }
+    : {}),
+  ...(process.env.BENCH_DELIVER_CONCURRENCY
+    ? { deliverConcurrency: Number(process.env.BENCH_DELIVER_CONCURRENCY) }
+    : {}),
+};
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';
 const gemeente = '0384';
@@ -89,7 +101,8 @@ try {
   stops.unshift(() => connection.close());
   await ensureSearchAttributes(connection, namespace);
 
-  const database = createDatabase({ pgliteDir: join(dir, 'pglite') });
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const database = createDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: join(dir, 'pglite') });
   stops.unshift(() => database.close());
   await database.migrate();
 
@@ -159,6 +172,11 @@ try {
   let inboxDoneAt = 0;
   console.error(`[bench] issued ${n} WMO301; poll schedule every ${intervalMs} ms`);
   await ensurePollSchedule(client, { taskQueue, intervalMs });
+  if (Object.keys(pollInput).length)
+    await client.schedule.getHandle(messagePollScheduleId).update((previous) => ({
+      ...previous,
+      action: { ...previous.action, args: [pollInput] },
+    }));
   const deadline = performance.now() + timeoutMs;
   let lastLog = 0;
   for (let done = retours(); done < n; done = retours()) {
@@ -172,7 +190,7 @@ try {
   }
   const messagingMs = performance.now() - seen.firstFetchAt;
   inboxDoneAt ||= performance.now();
-  await client.schedule.getHandle('iwmo-message-poll').pause('bench: messaging half done');
+  await client.schedule.getHandle(messagePollScheduleId).pause('bench: messaging half done');
   const loadMid = load();
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 
@@ -194,8 +212,8 @@ try {
   console.log('# Messaging end to end vs start + one activity\n');
   console.log(
     `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${new Date().toISOString()}; dev server WAL + synchronous=full, 1 partition; PGlite; ` +
-      `poll every ${intervalMs} ms; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
+      `${new Date().toISOString()}; dev server WAL + synchronous=full, 1 partition; ${database.kind}; ` +
+      `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
       `after messaging ${loadMid}, at the end ${load()}.\n`,
   );
   console.log('| run | workflows | wall s | workflows/s | messages/s |');

@@ -84,7 +84,7 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
     for (let page = 0; page < maxPages; page++) {
       const { more, ...counts } = await inbox.pollInbox({
         limit: pageSize,
-        concurrency: input.receiveConcurrency ?? 8,
+        concurrency: input.receiveConcurrency ?? 32,
       });
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
       if (!more) break;
@@ -98,7 +98,7 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
   if (deliverLimit <= 0) return result;
   if (patched(outboxLanesPatch)) {
     const lanes = await outbox.pendingOutboxLanes({ limit: deliverLimit });
-    await deliverLanes(lanes, input.deliverConcurrency ?? 8, result);
+    await deliverLanes(lanes, input.deliverConcurrency ?? 16, result);
     return result;
   }
   const pending = await outbox.pendingOutbox({ limit: deliverLimit });
