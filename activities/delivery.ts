@@ -7,6 +7,7 @@ import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
 import type { Transport } from '../transport/types';
 import { setOutboxStatus } from './messaging/events';
+import { groupInOrder } from './messaging/lanes';
 
 /*
  * The sender: an outbox row → the transport. The traceerId (uuid v4) and conversatieId are written to
@@ -132,6 +133,21 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
         .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
         .limit(input.limit);
       return rows.map((r) => r.id);
+    },
+
+    /**
+     * The same rows grouped by the workflow that wrote them, each group oldest first, groups in the
+     * order of their oldest row: the poller sends groups side by side and each group in order (a 305
+     * before the 307 of the same toewijzing). Rows without a workflow share one group.
+     */
+    async pendingOutboxLanes(input: { limit: number }): Promise<string[][]> {
+      const rows = await db
+        .select({ id: outboxMessages.id, workflowId: outboxMessages.workflowId })
+        .from(outboxMessages)
+        .where(eq(outboxMessages.status, 'pending'))
+        .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
+        .limit(input.limit);
+      return groupInOrder(rows, (r) => r.workflowId ?? '').map((lane) => lane.map((r) => r.id));
     },
 
     /** Sends one outbox row, idempotently (see above). Throws retryable transport errors for Temporal. */

@@ -1,7 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Transport } from '../transport/types';
+import { amsterdamDateOf } from '../calendar';
+import type { FetchedMessage, Transport } from '../transport/types';
 import { deliveryImpossibleType } from './delivery';
 import type { Inbound } from './inbound';
+import { inlineCodec, type MessageCodec } from './messaging/codec';
+import { groupInOrder, runLanes } from './messaging/lanes';
+import { sniffHeader } from './messaging/sniff';
 
 /*
  * One page of the transport's mailbox into the inbox: fetch → receiveMessage (store, decode, route) →
@@ -10,6 +14,14 @@ import type { Inbound } from './inbound';
  * the message again and the inbox dedupe (transport + traceerId, or the payload hash) answers it with
  * the stored outcome, routing nothing twice. Payloads stay inside this activity: they hold personal
  * data and can be 25 MB, so they never pass through workflow history.
+ *
+ * A page is worked through in page order, except that a run of consecutive 301s is received side by side
+ * (at most `concurrency` at once): 301s for different clients go to different assignment workflows, so
+ * their order does not matter, and one client's 301s stay one after another in one lane. Anything else
+ * (a retour, a 323, a message that does not decode) is a barrier: it waits for everything before it, and
+ * everything after waits for it — so the rest keeps the strict order of the sequential poller. The lane
+ * key needs the 301's BSN, so those are decoded once more here (in the codec pool, ~1 ms for a 301); the
+ * key stays in this activity's memory.
  */
 
 export interface InboxPollDeps {
@@ -17,6 +29,8 @@ export interface InboxPollDeps {
   transport?: Transport;
   /** The inbound path (activities/inbound.ts); set wherever a transport is. */
   inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'>;
+  /** Decodes 301s for their lane key; default: in the calling thread. */
+  codec?: MessageCodec;
   log?: (line: string) => void;
 }
 
@@ -37,9 +51,54 @@ export interface PollInboxResult {
 
 export const pollPageDefault = 50;
 
-export function createInboxPollActivities({ transport, inbound, log = console.log }: InboxPollDeps) {
+export interface PollInboxInput {
+  limit?: number;
+  /** 301s of different clients received at once, at most; 1 = strictly one after another. */
+  concurrency?: number;
+}
+
+/** Lane of a message that may run beside its neighbours (a 301: its client), else undefined (a barrier). */
+async function laneKey(m: FetchedMessage, codec: MessageCodec): Promise<string | undefined> {
+  if (m.payload === null) return undefined;
+  const xml = Buffer.from(m.payload).toString('utf8');
+  if (sniffHeader(xml).messageType !== 'WMO301') return undefined;
+  // A failing decode here only costs the concurrency: receiveMessage meets (and records) it again.
+  const inspection = await codec.inspect(xml, amsterdamDateOf(new Date())).catch(() => undefined);
+  if (!inspection?.ok || !inspection.toewijzing) return undefined;
+  return `${inspection.header.afzender}/${inspection.toewijzing.bsn}`;
+}
+
+/** The page cut into steps: a barrier alone, or a run of 301s grouped in lanes; in page order. */
+async function steps(page: FetchedMessage[], codec: MessageCodec, concurrency: number) {
+  if (concurrency <= 1) return page.map((m) => [[m]]);
+  const keys = await Promise.all(page.map((m) => laneKey(m, codec)));
+  const out: FetchedMessage[][][] = [];
+  let run: { m: FetchedMessage; key: string }[] = [];
+  const flush = () => {
+    if (run.length) out.push(groupInOrder(run, (r) => r.key).map((lane) => lane.map((r) => r.m)));
+    run = [];
+  };
+  page.forEach((m, i) => {
+    const key = keys[i];
+    if (key !== undefined) {
+      run.push({ m, key });
+      return;
+    }
+    flush();
+    out.push([[m]]);
+  });
+  flush();
+  return out;
+}
+
+export function createInboxPollActivities({
+  transport,
+  inbound,
+  codec = inlineCodec,
+  log = console.log,
+}: InboxPollDeps) {
   return {
-    async pollInbox(input: { limit?: number } = {}): Promise<PollInboxResult> {
+    async pollInbox(input: PollInboxInput = {}): Promise<PollInboxResult> {
       if (!transport || !inbound)
         throw ApplicationFailure.nonRetryable(
           'no transport configured (TRANSPORT=none): nothing to poll',
@@ -57,7 +116,7 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
         more: page.length >= limit,
       };
       let firstError: unknown;
-      for (const m of page) {
+      const receive = async (m: FetchedMessage) => {
         if (m.payload === null) {
           // No content to keep, but the row records that it came and why it is unreadable: stored first,
           // then confirmed, like every other message.
@@ -65,7 +124,7 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
           const kept = await inbound.recordUnavailable({ ...m, reason, transport: transport.name });
           if (kept.beingProcessed) {
             r.deferred++;
-            continue;
+            return;
           }
           log(
             `[poller] ${transport.name} message ${m.traceerId} has no payload (${reason}); stored as rejected`,
@@ -74,7 +133,7 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
           r.unavailable++;
           if (kept.duplicate) r.duplicates++;
           r.confirmed++;
-          continue;
+          return;
         }
         try {
           const outcome = await inbound.receiveMessage({
@@ -87,7 +146,7 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
           // Another process holds it and has not recorded an outcome: not durable yet, do not confirm.
           if (outcome.duplicate && outcome.note === 'being processed') {
             r.deferred++;
-            continue;
+            return;
           }
           if (outcome.duplicate) r.duplicates++;
           else r.stored++;
@@ -95,11 +154,13 @@ export function createInboxPollActivities({ transport, inbound, log = console.lo
           // Stored but not routed (InboundRetryableError): leave it unconfirmed, go on with the page.
           firstError ??= err;
           r.deferred++;
-          continue;
+          return;
         }
         await transport.confirm(m.traceerId);
         r.confirmed++;
-      }
+      };
+      const concurrency = input.concurrency ?? 1;
+      for (const lanes of await steps(page, codec, concurrency)) await runLanes(lanes, concurrency, receive);
       // Retry the activity (with backoff) for what could not be routed; the confirmed ones are done.
       if (firstError) throw firstError;
       return r;

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { createDeliveryActivities } from '../../activities/delivery';
 import type { createInboxPollActivities, PollInboxResult } from '../../activities/inbox-poll';
 
@@ -6,13 +6,19 @@ import type { createInboxPollActivities, PollInboxResult } from '../../activitie
  * messagePollWorkflow: one round of the message exchange, started every few seconds by the Schedule
  * `iwmo-message-poll` (app/message-poll.ts; overlap SKIP, so rounds never run side by side). First the
  * mailbox, page by page (each message stored, routed, then confirmed — activities/inbox-poll.ts), then
- * the outbox, oldest row first, one activity per message (activities/delivery.ts).
+ * the outbox, one activity per message (activities/delivery.ts).
  *
  * Why the sender lives here rather than in the assignment workflow: sendMessage stays "write the outbox
- * row" (one transaction, idempotent by key), and one sequential sender keeps the order the workflows
- * wrote in (a 305 before the 307 of the same toewijzing) and never sends a row twice at once. A row
- * whose delivery fails after its retries stays pending and is tried again next round: nothing is lost.
+ * row" (one transaction, idempotent by key), and one sender per round never sends a row twice at once.
+ * Rows are sent in lanes, one per workflow that wrote them: lanes side by side (deliverConcurrency), each
+ * lane oldest row first, so a 305 still goes before the 307 of the same toewijzing while a thousand 302s
+ * of a thousand toewijzingen do not wait for each other. A row whose delivery fails after its retries
+ * stays pending, its lane stops, no new lane starts, and everything left is tried next round: nothing is
+ * lost and no lane's order is broken. (Rounds begun before lanes existed finish one row at a time.)
  */
+
+/** Marks the change from one row at a time to lanes, so a round in flight during an upgrade replays. */
+export const outboxLanesPatch = 'outbox-lanes';
 
 type PollActivities = ReturnType<typeof createInboxPollActivities>;
 type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
@@ -44,6 +50,10 @@ export interface MessagePollInput {
   maxPages?: number;
   /** Outbox rows per round at most; 0 = receive only. */
   deliverLimit?: number;
+  /** 301s of different clients stored and routed at once (activities/inbox-poll.ts); 1 = one by one. */
+  receiveConcurrency?: number;
+  /** Workflows whose outbox rows are sent at once; 1 = one row at a time, oldest first. */
+  deliverConcurrency?: number;
 }
 
 export interface MessagePollResult {
@@ -72,7 +82,10 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
 
   try {
     for (let page = 0; page < maxPages; page++) {
-      const { more, ...counts } = await inbox.pollInbox({ limit: pageSize });
+      const { more, ...counts } = await inbox.pollInbox({
+        limit: pageSize,
+        concurrency: input.receiveConcurrency ?? 32,
+      });
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
       if (!more) break;
     }
@@ -82,7 +95,13 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
   }
 
   const deliverLimit = input.deliverLimit ?? 500;
-  const pending = deliverLimit > 0 ? await outbox.pendingOutbox({ limit: deliverLimit }) : [];
+  if (deliverLimit <= 0) return result;
+  if (patched(outboxLanesPatch)) {
+    const lanes = await outbox.pendingOutboxLanes({ limit: deliverLimit });
+    await deliverLanes(lanes, input.deliverConcurrency ?? 16, result);
+    return result;
+  }
+  const pending = await outbox.pendingOutbox({ limit: deliverLimit });
   for (const outboxId of pending) {
     try {
       const delivered = await outbox.deliverMessage({ outboxId });
@@ -95,4 +114,29 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
     }
   }
   return result;
+}
+
+/** Sends each lane in order, `concurrency` lanes at once; after a failure nothing new starts. */
+async function deliverLanes(lanes: string[][], concurrency: number, result: MessagePollResult) {
+  let next = 0;
+  let stopped = false;
+  const slot = async () => {
+    while (!stopped && next < lanes.length) {
+      for (const outboxId of lanes[next++] as string[]) {
+        if (stopped) return;
+        try {
+          const delivered = await outbox.deliverMessage({ outboxId });
+          if (delivered.status === 'sent') result.sent++;
+          else result.failed++;
+        } catch {
+          // Most likely the transport is down: this lane's later rows must not overtake this one, and
+          // the other lanes would only meet the same failure, so the round ends here.
+          result.deferred++;
+          stopped = true;
+          return;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, lanes.length)) }, slot));
 }

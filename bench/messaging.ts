@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createInbound, type Inbound } from '../activities/inbound';
+import { createCodecPool } from '../activities/messaging/codec-pool';
+import { startDevServer } from '../app/dev-server';
+import { ensurePollSchedule, messagePollScheduleId } from '../app/message-poll';
+import { ensureSearchAttributes } from '../app/search-attributes';
+import { loadProfiles } from '../config/profiles';
+import { createDatabase } from '../db';
+import { clientRef, createKeyring, dataConverterFor } from '../security';
+import { generateTestPki, readPair } from '../simulator/certs';
+import { parseScenario } from '../simulator/scenario';
+import { startSimulator } from '../simulator/server';
+import { messageTypeOf } from '../transport/berichtstroom';
+import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
+import type { Transport } from '../transport/types';
+import type { MessagePollInput } from '../workflows/messaging/poll';
+import { benchWorkflow } from './dev-server/workflow';
+
+/*
+ * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
+ * as `npm start` starts it (WAL + synchronous=full, 1 task-queue partition), PGlite in a temp folder (the
+ * `npm start` default), the simulator in this process over HTTPS with mutual TLS, and one worker with the
+ * real activities, payload encryption and the message-poll Schedule at MESSAGE_POLL_INTERVAL_MS.
+ *   1. messaging: the simulator issues BENCH_TOEWIJZINGEN (1,000) 301s, one client with one product each;
+ *      timed from the poller's first fetch to the simulator holding the last 302.
+ *   2. baseline, on the same server and worker afterwards: as many workflows of start + one activity,
+ *      BENCH_CONCURRENCY (50) in flight, timed from the first start to the last completion.
+ * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
+ * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
+ * Prints markdown; never fails on a figure.
+ */
+
+const n = Number(process.env.BENCH_TOEWIJZINGEN ?? 1000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const intervalMs = Number(process.env.MESSAGE_POLL_INTERVAL_MS ?? 5000);
+const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
+/** Round options other than the defaults (workflows/messaging/poll.ts), e.g. 1 and 1: one at a time. */
+const pollInput: MessagePollInput = {
+  ...(process.env.BENCH_RECEIVE_CONCURRENCY
+    ? { receiveConcurrency: Number(process.env.BENCH_RECEIVE_CONCURRENCY) }
+    : {}),
+  ...(process.env.BENCH_DELIVER_CONCURRENCY
+    ? { deliverConcurrency: Number(process.env.BENCH_DELIVER_CONCURRENCY) }
+    : {}),
+};
+const namespace = 'default';
+const taskQueue = 'iwmo-bench';
+const gemeente = '0384';
+const aanbieder = '42420001';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts the transport's fetches and notes when the first one began. */
+function timedTransport(inner: Transport) {
+  const seen = { firstFetchAt: 0, fetches: 0 };
+  const transport: Transport = Object.create(inner);
+  transport.fetch = async (limit) => {
+    seen.fetches++;
+    seen.firstFetchAt ||= performance.now();
+    return inner.fetch(limit);
+  };
+  return { transport, seen };
+}
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+const loadBefore = load();
+const dir = mkdtempSync(join(tmpdir(), 'iwmo-bench-messaging-'));
+const stops: Array<() => Promise<unknown> | unknown> = [];
+try {
+  const server = await startDevServer({
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace,
+    sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
+    taskQueuePartitions: 1,
+    dbFile: join(dir, 'temporal.db'),
+    banner: false,
+  });
+  stops.unshift(() => server.stop());
+  const connection = await Connection.connect({ address: server.address });
+  stops.unshift(() => connection.close());
+  await ensureSearchAttributes(connection, namespace);
+
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const database = createDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: join(dir, 'pglite') });
+  stops.unshift(() => database.close());
+  await database.migrate();
+
+  const keyring = createKeyring([{ id: 'bench', key: randomBytes(32).toString('base64') }], 'bench');
+  const dataConverter = dataConverterFor(keyring);
+  const refSecret = randomBytes(32).toString('hex');
+  const client = new Client({ connection, namespace, dataConverter });
+
+  const pki = await generateTestPki({ dir: join(dir, 'certs'), clients: [aanbieder] });
+  const ca = readFileSync(pki.caCert, 'utf8');
+  const scenario = parseScenario({
+    name: 'bench-messaging',
+    gemeente,
+    aanbieder,
+    toewijzingen: { clients: n, seed: 7, firstNummer: 100_000, issueOnStart: false },
+  });
+  const sim = await startSimulator({ tls: { ...(await readPair(pki.server)), ca }, scenario });
+  stops.unshift(() => sim.close());
+  const clientPair = pki.clients[aanbieder];
+  if (!clientPair) throw new Error('no client certificate');
+  const rest = createRestTransport({
+    endpoints: vecozoEndpoints(sim.url),
+    tls: { ...(await readPair(clientPair)), ca },
+  });
+  stops.unshift(() => rest.close());
+  const { transport, seen } = timedTransport(rest);
+
+  const codec = createCodecPool();
+  stops.unshift(() => codec.close());
+  let inbound: Inbound | undefined;
+  const receiveMessage: Inbound['receiveMessage'] = (m) => (inbound as Inbound).receiveMessage(m);
+  const recordUnavailable: Inbound['recordUnavailable'] = (m) => (inbound as Inbound).recordUnavailable(m);
+  const touched = new Set<string>();
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  stops.unshift(() => nativeConnection.close());
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    dataConverter,
+    workflowsPath: fileURLToPath(new URL('./messaging/workflows.ts', import.meta.url)),
+    activities: {
+      ...createActivities({
+        db: database.db,
+        codec,
+        transport,
+        inbound: { receiveMessage, recordUnavailable },
+      }),
+      touch: async (id: string) => void touched.add(id),
+    },
+  });
+  inbound = createInbound({
+    db: database.db,
+    temporal: client,
+    taskQueue,
+    profiles: loadProfiles(),
+    clientRef: (bsn) => clientRef(bsn, refSecret),
+    codec,
+  });
+  const run = worker.run();
+  stops.unshift(async () => {
+    worker.shutdown();
+    await run;
+  });
+
+  // 1. 301 → 302 through the simulator, the poller on its Schedule.
+  const retours = () =>
+    sim.store
+      .all()
+      .filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === 'WMO302').length;
+  const issued = new Set(sim.issue(n));
+  const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
+  let inboxDoneAt = 0;
+  console.error(`[bench] issued ${n} WMO301; poll schedule every ${intervalMs} ms`);
+  await ensurePollSchedule(client, { taskQueue, intervalMs });
+  if (Object.keys(pollInput).length)
+    await client.schedule.getHandle(messagePollScheduleId).update((previous) => ({
+      ...previous,
+      action: { ...previous.action, args: [pollInput] },
+    }));
+  const deadline = performance.now() + timeoutMs;
+  let lastLog = 0;
+  for (let done = retours(); done < n; done = retours()) {
+    if (!inboxDoneAt && confirmed301() === n) inboxDoneAt = performance.now();
+    if (performance.now() > deadline) throw new Error(`only ${done} of ${n} WMO302 after ${timeoutMs} ms`);
+    if (performance.now() - lastLog > 10_000) {
+      console.error(`[bench] ${done} WMO302 at the simulator`);
+      lastLog = performance.now();
+    }
+    await sleep(20);
+  }
+  const messagingMs = performance.now() - seen.firstFetchAt;
+  inboxDoneAt ||= performance.now();
+  await client.schedule.getHandle(messagePollScheduleId).pause('bench: messaging half done');
+  const loadMid = load();
+  console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
+
+  // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
+  let next = 0;
+  const slot = async () => {
+    while (next < n) {
+      const workflowId = `bench-baseline-${next++}`;
+      await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, slot));
+  const baselineMs = performance.now() - began;
+  if (touched.size !== n) throw new Error(`baseline: ${touched.size} activities ran, expected ${n}`);
+
+  const messagingRate = (n / messagingMs) * 1000;
+  const baselineRate = (n / baselineMs) * 1000;
+  console.log('# Messaging end to end vs start + one activity\n');
+  console.log(
+    `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+      `${new Date().toISOString()}; dev server WAL + synchronous=full, 1 partition; ${database.kind}; ` +
+      `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
+      `after messaging ${loadMid}, at the end ${load()}.\n`,
+  );
+  console.log('| run | workflows | wall s | workflows/s | messages/s |');
+  console.log('| :-- | --------: | -----: | ----------: | ---------: |');
+  console.log(
+    `| 301 → 302 via the simulator | ${n} | ${(messagingMs / 1000).toFixed(1)} | ${messagingRate.toFixed(1)} | ` +
+      `${(((2 * n) / messagingMs) * 1000).toFixed(1)} (${n} in + ${n} out) |`,
+  );
+  console.log(
+    `| baseline: start + one activity, ${concurrency} in flight | ${n} | ${(baselineMs / 1000).toFixed(1)} | ` +
+      `${baselineRate.toFixed(1)} | |`,
+  );
+  const inboxS = (inboxDoneAt - seen.firstFetchAt) / 1000;
+  console.log(
+    `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
+      `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
+  );
+  const ratio = messagingRate / baselineRate;
+  console.log(
+    `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
+  );
+} finally {
+  for (const stop of stops)
+    await Promise.resolve()
+      .then(stop)
+      .catch((e) => console.error(`[bench] stop: ${e}`));
+  rmSync(dir, { recursive: true, force: true });
+}
