@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { createDeliveryActivities } from '../../activities/delivery';
 import type { createInboxPollActivities, PollInboxResult } from '../../activities/inbox-poll';
 
@@ -19,6 +19,10 @@ import type { createInboxPollActivities, PollInboxResult } from '../../activitie
 
 /** Marks the change from one row at a time to lanes, so a round in flight during an upgrade replays. */
 export const outboxLanesPatch = 'outbox-lanes';
+/** Marks the change to receiving and delivering side by side, in passes while rows keep coming. */
+export const deliveryPassesPatch = 'delivery-passes';
+/** Time for workflows to write the rows the last pass made owed (their 305 after a 306, …). */
+const passPause = '300 milliseconds';
 
 type PollActivities = ReturnType<typeof createInboxPollActivities>;
 type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
@@ -54,6 +58,8 @@ export interface MessagePollInput {
   receiveConcurrency?: number;
   /** Workflows whose outbox rows are sent at once; 1 = one row at a time, oldest first. */
   deliverConcurrency?: number;
+  /** Delivery passes per round at most (they run while the mailbox is read and while rows keep coming). */
+  deliveryPasses?: number;
 }
 
 export interface MessagePollResult {
@@ -75,26 +81,21 @@ function reason(err: unknown): string {
 }
 
 export async function messagePollWorkflow(input: MessagePollInput = {}): Promise<MessagePollResult> {
-  const pageSize = input.pageSize ?? 50;
-  const maxPages = input.maxPages ?? 20;
   const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
   const result: MessagePollResult = { inbox: totals, sent: 0, failed: 0, deferred: 0 };
-
-  try {
-    for (let page = 0; page < maxPages; page++) {
-      const { more, ...counts } = await inbox.pollInbox({
-        limit: pageSize,
-        concurrency: input.receiveConcurrency ?? 32,
-      });
-      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
-      if (!more) break;
-    }
-  } catch (err) {
-    // The outbox still goes out: receiving and sending do not depend on each other.
-    result.pollError = reason(err);
-  }
-
   const deliverLimit = input.deliverLimit ?? 500;
+  if (patched(deliveryPassesPatch)) {
+    // Receive and send side by side: the 302s of the first page go out while later pages come in.
+    const inboxDone = { value: false };
+    await Promise.all([
+      receive(input, result).finally(() => {
+        inboxDone.value = true;
+      }),
+      deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone) : Promise.resolve(),
+    ]);
+    return result;
+  }
+  await receive(input, result);
   if (deliverLimit <= 0) return result;
   if (patched(outboxLanesPatch)) {
     const lanes = await outbox.pendingOutboxLanes({ limit: deliverLimit });
@@ -114,6 +115,53 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
     }
   }
   return result;
+}
+
+/** The mailbox, page by page; a failure is reported in the result (the outbox still goes out). */
+async function receive(input: MessagePollInput, result: MessagePollResult): Promise<void> {
+  const maxPages = input.maxPages ?? 20;
+  const totals = result.inbox;
+  try {
+    for (let page = 0; page < maxPages; page++) {
+      const { more, ...counts } = await inbox.pollInbox({
+        limit: input.pageSize ?? 50,
+        concurrency: input.receiveConcurrency ?? 32,
+      });
+      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
+      if (!more) break;
+    }
+  } catch (err) {
+    result.pollError = reason(err);
+  }
+}
+
+/**
+ * Delivery passes while the mailbox is being read or rows keep coming (workflows answering what this
+ * round routed); stops at an empty pass once the mailbox is done, at a failure, or after `deliveryPasses`.
+ */
+async function deliverWhileWork(
+  input: MessagePollInput,
+  limit: number,
+  result: MessagePollResult,
+  inboxDone: { value: boolean },
+): Promise<void> {
+  const passes = input.deliveryPasses ?? 200;
+  for (let pass = 0; pass < passes; pass++) {
+    const before = { done: result.sent + result.failed, deferred: result.deferred };
+    let lanes: string[][];
+    try {
+      lanes = await outbox.pendingOutboxLanes({ limit });
+    } catch {
+      // The database is away: receiving goes on (or fails on its own); the rows wait for the next round.
+      result.deferred++;
+      return;
+    }
+    if (lanes.length > 0) await deliverLanes(lanes, input.deliverConcurrency ?? 16, result);
+    if (result.deferred > before.deferred) return;
+    const idle = result.sent + result.failed === before.done;
+    if (idle && inboxDone.value && pass > 0) return;
+    if (idle) await sleep(passPause);
+  }
 }
 
 /** Sends each lane in order, `concurrency` lanes at once; after a failure nothing new starts. */
