@@ -1,13 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../calendar/iso-date';
-import { startUpdate, stateQuery, stopUpdate } from '../../workflows/assignment/contract';
+import { startUpdate, stopUpdate } from '../../workflows/assignment/contract';
 import { recordingActivities, today, useAssignmentHarness, version } from '../support/assignment';
 import { createTestWorker } from '../support/worker';
 
 // A refused event is answered with its rule at once; the workflow never fails on it and keeps running.
 const h = useAssignmentHarness();
-const { startAssignment } = h;
+const { startAssignment, queryState } = h;
 const env = () => h.env;
 
 describe('assignment workflow: refused events never fail the workflow', () => {
@@ -56,7 +56,7 @@ describe('assignment workflow: refused events never fail the workflow', () => {
           }),
         ),
       ).toMatch(/^RedenBeeindiging/);
-      const state = await handle.query(stateQuery);
+      const state = await queryState(handle);
       expect(state.status).toBe('in-zorg');
       expect(state.deliveries).toHaveLength(1);
       const description = await handle.describe();

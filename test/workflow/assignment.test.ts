@@ -6,7 +6,6 @@ import { addWorkingDays } from '../../calendar/working-days';
 import {
   assignmentWorkflowId,
   startUpdate,
-  stateQuery,
   stopUpdate,
   toewijzingSignal,
 } from '../../workflows/assignment/contract';
@@ -22,7 +21,7 @@ import { createTestWorker } from '../support/worker';
 
 const day = 24 * 60 * 60 * 1000;
 const h = useAssignmentHarness();
-const { startAssignment, sentOf, identificatieOf, retour } = h;
+const { startAssignment, sentOf, identificatieOf, retour, queryState } = h;
 const env = () => h.env;
 
 describe('assignment workflow: the happy lifecycle under iWmo 3.2', () => {
@@ -36,7 +35,7 @@ describe('assignment workflow: the happy lifecycle under iWmo 3.2', () => {
 
       const [r302] = await sentOf(acts, 'WMO302');
       expect(r302?.message).toEqual({ type: 'WMO302', heenMessageId: v.messageId, retourCodes: [] });
-      let state = await handle.query(stateQuery);
+      let state = await queryState(handle);
       const d302 = state.deadlines.find((d) => d.action === 'verstuur-302');
       // iWmo 3.2: a retour within 3 working days (OP090).
       expect(d302).toMatchObject({ status: 'met', rule: 'OP090', due: addWorkingDays(now, 3) });
@@ -52,7 +51,7 @@ describe('assignment workflow: the happy lifecycle under iWmo 3.2', () => {
         toewijzingNummer: v.toewijzingNummer,
       });
       await eventually(
-        async () => (await handle.query(stateQuery)).deadlines.some((d) => d.action === 'verstuur-306'),
+        async () => (await queryState(handle)).deadlines.some((d) => d.action === 'verstuur-306'),
         '306 deadline',
       );
       await retour(handle, 'WMO306', identificatieOf(acts, 'WMO305'));
@@ -63,7 +62,7 @@ describe('assignment workflow: the happy lifecycle under iWmo 3.2', () => {
       expect(stopped).toMatchObject({ accepted: true, messages: ['307'] });
       await sentOf(acts, 'WMO307');
       await eventually(
-        async () => (await handle.query(stateQuery)).deadlines.some((d) => d.action === 'verstuur-308'),
+        async () => (await queryState(handle)).deadlines.some((d) => d.action === 'verstuur-308'),
         '308 deadline',
       );
       await retour(handle, 'WMO308', identificatieOf(acts, 'WMO307'));
@@ -99,7 +98,7 @@ describe('assignment workflow: deadlines and escalations', () => {
       const handle = await startAssignment(v, taskQueue);
       await sentOf(acts, 'WMO302');
       const due305 = addWorkingDays(now, 10);
-      const opened = (await handle.query(stateQuery)).deadlines.find((d) => d.action === 'verstuur-305');
+      const opened = (await queryState(handle)).deadlines.find((d) => d.action === 'verstuur-305');
       expect(opened).toMatchObject({
         status: 'open',
         due: due305,
@@ -109,7 +108,7 @@ describe('assignment workflow: deadlines and escalations', () => {
 
       await env().sleep(21 * day);
       await eventually(() => acts.escalations.length > 0, 'escalation');
-      let state = await handle.query(stateQuery);
+      let state = await queryState(handle);
       expect(state.overdue).toBe(true);
       await env().sleep(7 * day);
       expect(acts.escalations).toHaveLength(1);
@@ -127,7 +126,7 @@ describe('assignment workflow: deadlines and escalations', () => {
       expect(late.lateWorkingDays).toBeGreaterThan(5);
       await sentOf(acts, 'WMO305');
       state = await eventually(async () => {
-        const s = await handle.query(stateQuery);
+        const s = await queryState(handle);
         return s.deadlines.find((d) => d.action === 'verstuur-305')?.status === 'met' ? s : undefined;
       }, '305 deadline met');
       expect(state.deadlines.find((d) => d.action === 'verstuur-305')).toMatchObject({
@@ -195,7 +194,7 @@ describe('assignment workflow: toewijzing versions', () => {
       await handle.signal(toewijzingSignal, { ...extended, messageId: 'same-again' });
       await handle.signal(toewijzingSignal, extended); // re-delivery: ignored entirely
       const state = await eventually(async () => {
-        const s = await handle.query(stateQuery);
+        const s = await queryState(handle);
         return s.versions.length === 4 ? s : undefined;
       }, 'four versions');
       expect(state.toewijzing.einddatum).toBe(addDays(now, 180));
@@ -256,7 +255,7 @@ describe('assignment workflow: toewijzing versions', () => {
       };
       await handle.signal(toewijzingSignal, shortened);
       const state = await eventually(async () => {
-        const s = await handle.query(stateQuery);
+        const s = await queryState(handle);
         return s.deadlines.some((d) => d.action === 'verstuur-307') ? s : undefined;
       }, '307 owed');
       expect(state.deadlines.find((d) => d.action === 'verstuur-307')).toMatchObject({
@@ -284,9 +283,9 @@ describe('assignment workflow: temporary stop', () => {
       await handle.executeUpdate(stopUpdate, {
         args: [{ eventId: 't1', einddatum: addDays(now, -20), redenBeeindiging: '20' }],
       });
-      expect((await handle.query(stateQuery)).status).toBe('tijdelijk-gestopt');
+      expect((await queryState(handle)).status).toBe('tijdelijk-gestopt');
       await handle.executeUpdate(startUpdate, { args: [{ eventId: 's2', begindatum: addDays(now, -10) }] });
-      let state = await handle.query(stateQuery);
+      let state = await queryState(handle);
       expect(state.status).toBe('in-zorg');
       expect(state.deliveries.map((d) => d.begindatum)).toEqual([addDays(now, -30), addDays(now, -10)]);
 
@@ -309,7 +308,7 @@ describe('assignment workflow: temporary stop', () => {
         args: [{ eventId: 't5', einddatum: addDays(now, -3), redenBeeindiging: '23' }],
       });
       expect(definitive.accepted).toBe(true);
-      state = await handle.query(stateQuery);
+      state = await queryState(handle);
       expect(state.status).toBe('gestopt');
       // OP272: a definitive stop after a temporary one counts from the day it became known.
       const d307 = state.deadlines.filter((d) => d.action === 'verstuur-307').at(-1);
@@ -330,12 +329,12 @@ describe('assignment workflow: a rejected 305', () => {
       await handle.executeUpdate(startUpdate, { args: [{ eventId: 's1', begindatum: addDays(now, -3) }] });
       await sentOf(acts, 'WMO305');
       await eventually(
-        async () => (await handle.query(stateQuery)).deadlines.some((d) => d.action === 'verstuur-306'),
+        async () => (await queryState(handle)).deadlines.some((d) => d.action === 'verstuur-306'),
         '306 deadline',
       );
       await retour(handle, 'WMO306', identificatieOf(acts, 'WMO305'), ['9019']);
       const state = await eventually(async () => {
-        const s = await handle.query(stateQuery);
+        const s = await queryState(handle);
         return s.deliveries[0]?.start.status === 'rejected' ? s : undefined;
       }, 'rejected start');
       expect(state.deadlines.find((d) => d.action === 'verstuur-305' && d.status === 'open')).toMatchObject({
@@ -377,7 +376,7 @@ describe('assignment workflow: long life', () => {
       }
       const latest = env().client.workflow.getHandle(handle.workflowId);
       const state = await eventually(async () => {
-        const s = await latest.query(stateQuery);
+        const s = await queryState(latest);
         return s.versions.length === months + 1 ? s : undefined;
       }, 'every version');
       expect(state.versions.every((x) => x.applied)).toBe(true);
