@@ -51,7 +51,7 @@ function findingFor(m: UnavailableMessage): StoredFinding {
  * A key for the payload-hash column, which must be unique: there are no bytes to hash, so it is the hash of
  * the transport's identity of the message (transport + traceerId dedupes it anyway).
  */
-function placeholderSha256(m: UnavailableMessage): string {
+function unavailableDedupeKey(m: UnavailableMessage): string {
   return createHash('sha256').update(`payload-unavailable\n${m.transport}\n${m.traceerId}`).digest('hex');
 }
 
@@ -59,7 +59,7 @@ export async function recordUnavailable(db: Database, m: UnavailableMessage): Pr
   const messageType = (m.berichtstroom && messageTypeOf(m.berichtstroom)) ?? null;
   const { row, created } = await storeInbound(db, {
     payload: '',
-    payloadSha256: placeholderSha256(m),
+    payloadSha256: unavailableDedupeKey(m),
     sizeBytes: 0,
     transport: m.transport,
     traceerId: m.traceerId,
