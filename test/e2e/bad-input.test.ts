@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
@@ -14,15 +11,14 @@ import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
 import { inboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
-import { generateTestPki, readPair } from '../../simulator/certs';
 import { parseScenario } from '../../simulator/scenario';
-import { type Simulator, startSimulator } from '../../simulator/server';
+import type { Simulator } from '../../simulator/server';
 import { placeholderBerichtstroom } from '../../transport/berichtstroom';
-import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../transport/rest/client';
+import type { RestTransport } from '../../transport/rest/client';
 import type { MessagePollResult } from '../../workflows/messaging/poll';
-import { createTestDatabase } from '../support/database';
 import { sampleXml } from '../support/messages';
-import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
+import { type SimulatorStack, startSimulatorStack } from '../support/simulator-stack';
+import type { TemporalTestEnv } from '../support/temporal';
 
 /*
  * Bad input over the transport: messages put straight into the simulator's mailbox for our aanbieder (as
@@ -47,9 +43,9 @@ const dataConverter = dataConverterFor(keyring);
 
 vi.spyOn(console, 'log').mockImplementation(() => {});
 
+let stack: SimulatorStack;
 let env: TemporalTestEnv;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dir: string;
+let testDb: SimulatorStack['testDb'];
 let sim: Simulator;
 let transport: RestTransport;
 /** The same mailbox, read by a client that downloads at most 64 KiB per payload. */
@@ -62,24 +58,10 @@ let taskQueue: string;
 const codec = createCodecPool({ size: 2 });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iwmo-bad-'));
-  const pki = await generateTestPki({ dir, clients: [aanbieder] });
-  const ca = await readFile(pki.caCert, 'utf8');
-  [env, testDb, sim] = await Promise.all([
-    createDevServerEnv(),
-    createTestDatabase(),
-    startSimulator({ tls: { ...(await readPair(pki.server)), ca }, scenario }),
-  ]);
-  await testDb.handle.migrate();
-  const clientPair = pki.clients[aanbieder];
-  if (!clientPair) throw new Error('no client certificate');
-  const tls = { ...(await readPair(clientPair)), ca };
-  transport = createRestTransport({ endpoints: vecozoEndpoints(sim.url), tls, timeoutMs: 30_000 });
-  smallTransport = createRestTransport({
-    endpoints: vecozoEndpoints(sim.url),
-    tls,
-    maxPayloadBytes: 64 * 1024,
-  });
+  stack = await startSimulatorStack({ prefix: 'iwmo-bad-', aanbieder, scenario });
+  ({ env, testDb, sim } = stack);
+  transport = stack.transport({ timeoutMs: 30_000 });
+  smallTransport = stack.transport({ maxPayloadBytes: 64 * 1024 });
   taskQueue = `bad-${randomUUID()}`;
   client = new Client({ connection: env.connection, dataConverter });
   const refSecret = randomBytes(32).toString('hex');
@@ -105,12 +87,7 @@ afterAll(async () => {
   worker?.shutdown();
   await workerRun;
   await codec.close();
-  transport?.close();
-  smallTransport?.close();
-  await sim?.close();
-  await testDb?.drop();
-  await env?.teardown();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 /** Puts a message for our aanbieder into the simulator's mailbox, as if the gemeente had sent it. */

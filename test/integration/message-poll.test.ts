@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -15,12 +12,11 @@ import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
 import { inboxMessages, messageEvents, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
-import { generateTestPki, readPair } from '../../simulator/certs';
 import { parseScenario } from '../../simulator/scenario';
-import { type Simulator, startSimulator } from '../../simulator/server';
+import type { Simulator } from '../../simulator/server';
 import type { SimMessage } from '../../simulator/store';
 import { messageTypeOf } from '../../transport/berichtstroom';
-import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../transport/rest/client';
+import type { RestTransport } from '../../transport/rest/client';
 import {
   type AssignmentState,
   assignmentWorkflowId,
@@ -29,8 +25,8 @@ import {
   stopUpdate,
 } from '../../workflows/assignment/contract';
 import type { MessagePollInput, MessagePollResult } from '../../workflows/messaging/poll';
-import { createTestDatabase } from '../support/database';
-import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
+import { type SimulatorStack, startSimulatorStack } from '../support/simulator-stack';
+import type { TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
 
 /*
@@ -61,9 +57,9 @@ const keyring = createKeyring([{ id: 'poll-2026', key: randomBytes(32).toString(
 const dataConverter = dataConverterFor(keyring);
 const refSecret = randomBytes(32).toString('hex');
 
+let stack: SimulatorStack;
 let env: TemporalTestEnv;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dir: string;
+let testDb: SimulatorStack['testDb'];
 let sim: Simulator;
 let transport: RestTransport;
 let client: Client;
@@ -73,22 +69,9 @@ let taskQueue: string;
 const pool = createCodecPool({ size: 2 });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iwmo-poll-'));
-  const pki = await generateTestPki({ dir, clients: [aanbieder] });
-  const ca = await readFile(pki.caCert, 'utf8');
-  [env, testDb, sim] = await Promise.all([
-    createDevServerEnv(),
-    createTestDatabase(),
-    startSimulator({ tls: { ...(await readPair(pki.server)), ca }, scenario }),
-  ]);
-  await testDb.handle.migrate();
-  const clientPair = pki.clients[aanbieder];
-  if (!clientPair) throw new Error('no client certificate');
-  transport = createRestTransport({
-    endpoints: vecozoEndpoints(sim.url),
-    tls: { ...(await readPair(clientPair)), ca },
-    timeoutMs: 5000,
-  });
+  stack = await startSimulatorStack({ prefix: 'iwmo-poll-', aanbieder, scenario });
+  ({ env, testDb, sim } = stack);
+  transport = stack.transport({ timeoutMs: 5000 });
   client = new Client({ connection: env.connection, dataConverter });
   // The inbound path needs the worker's task queue, the worker needs the inbound path: tie the knot late.
   let inbound: Inbound | undefined;
@@ -117,11 +100,7 @@ afterAll(async () => {
   worker?.shutdown();
   await workerRun;
   await pool.close();
-  transport?.close();
-  await sim?.close();
-  await testDb?.drop();
-  await env?.teardown();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 afterEach(() => {
