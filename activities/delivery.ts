@@ -7,6 +7,7 @@ import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
 import type { Transport } from '../transport/types';
 import { setOutboxStatus } from './messaging/events';
+import { withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder } from './messaging/lanes';
 
 /*
@@ -123,7 +124,8 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
     return result(row, 'sent', false);
   }
 
-  return {
+  // Each activity heartbeats while it runs: a dead worker's attempt is retried within seconds.
+  return withHeartbeats({
     /** Ids of the pending outbox rows, oldest first: the order the workflows wrote them in. */
     async pendingOutbox(input: { limit: number }): Promise<string[]> {
       const rows = await db
@@ -157,5 +159,5 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
       if (row.status !== 'pending') return result(row, row.status === 'failed' ? 'failed' : 'sent', true);
       return attempt(send, row);
     },
-  };
+  });
 }

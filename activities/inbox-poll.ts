@@ -4,6 +4,7 @@ import type { FetchedMessage, Transport } from '../transport/types';
 import { deliveryImpossibleType } from './delivery';
 import type { Inbound } from './inbound';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
+import { beat, withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder, runLanes } from './messaging/lanes';
 import { sniffHeader } from './messaging/sniff';
 
@@ -97,7 +98,9 @@ export function createInboxPollActivities({
   codec = inlineCodec,
   log = console.log,
 }: InboxPollDeps) {
-  return {
+  // pollInbox heartbeats while it runs and after each message (its counts as details): an attempt
+  // whose worker died is retried within the heartbeat timeout (activities/messaging/heartbeat.ts).
+  return withHeartbeats({
     async pollInbox(input: PollInboxInput = {}): Promise<PollInboxResult> {
       if (!transport || !inbound)
         throw ApplicationFailure.nonRetryable(
@@ -116,7 +119,7 @@ export function createInboxPollActivities({
         more: page.length >= limit,
       };
       let firstError: unknown;
-      const receive = async (m: FetchedMessage) => {
+      const receiveOne = async (m: FetchedMessage) => {
         if (m.payload === null) {
           // No content to keep, but the row records that it came and why it is unreadable: stored first,
           // then confirmed, like every other message.
@@ -159,11 +162,15 @@ export function createInboxPollActivities({
         await transport.confirm(m.traceerId);
         r.confirmed++;
       };
+      const receive = async (m: FetchedMessage) => {
+        await receiveOne(m);
+        beat({ fetched: r.fetched, confirmed: r.confirmed, deferred: r.deferred });
+      };
       const concurrency = input.concurrency ?? 1;
       for (const lanes of await steps(page, codec, concurrency)) await runLanes(lanes, concurrency, receive);
       // Retry the activity (with backoff) for what could not be routed; the confirmed ones are done.
       if (firstError) throw firstError;
       return r;
     },
-  };
+  });
 }

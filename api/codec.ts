@@ -1,5 +1,5 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiKeyConfig } from '../app/config';
 import { PayloadDecryptionError } from '../security/payload-codec';
 import { type AuthEnv, requireApiKey } from './auth';
+import { clientIp } from './hygiene';
 import { FailureLimiter } from './rate-limit';
 
 /*
@@ -16,6 +17,11 @@ import { FailureLimiter } from './rate-limit';
  * (Payloads as proto3 JSON). Decoding reads every client's data, so a bearer key is not enough: its id
  * must also be listed in CODEC_KEY_IDS. Browsers call this cross-origin from the UI, hence CORS for the
  * UI's origins; the preflight is answered before authentication because browsers send it without one.
+ *
+ * The embedded dev server's UI cannot send an API key (it has no login), so in embedded mode only
+ * (`trustLocalUi`) a request without Authorization is let through when BOTH its Origin is exactly one of
+ * the UI's origins AND it comes from a loopback address: the browser of the person at this machine, who
+ * can read the dev keyring in .data/ anyway. Anything else still needs an operator key (docs/security.md).
  */
 
 export interface CodecEndpointDeps {
@@ -24,6 +30,14 @@ export interface CodecEndpointDeps {
   allowedKeyIds: string[];
   /** Browser origins of the Temporal UI. */
   uiOrigins: string[];
+  /** Embedded mode: the local UI (Origin in uiOrigins, peer on loopback) may decode without a key. */
+  trustLocalUi?: boolean;
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback as an IPv6-mapped address. */
+export function isLoopback(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 /** Temporal refuses payloads above 2 MB by default; a request carries one event's payloads. */
@@ -72,6 +86,26 @@ async function readPayloads(req: Request): Promise<Payload[]> {
   return parsed.data.payloads.map(fromJson);
 }
 
+/** The embedded UI's request: no Authorization, Origin exactly a UI origin, peer on loopback. */
+function fromLocalUi(c: Context, deps: CodecEndpointDeps): boolean {
+  if (!deps.trustLocalUi || c.req.header('authorization') !== undefined) return false;
+  const origin = c.req.header('origin');
+  return origin !== undefined && deps.uiOrigins.includes(origin) && isLoopback(clientIp(c));
+}
+
+/** An operator key (requireApiKey + CODEC_KEY_IDS), or the local UI in embedded mode. */
+function codecAccess(apiKeys: ApiKeyConfig[], deps: CodecEndpointDeps, limiter: FailureLimiter) {
+  const withKey = requireApiKey(apiKeys, limiter);
+  const operators = operatorsOnly(deps.allowedKeyIds);
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    if (fromLocalUi(c, deps)) {
+      await next();
+      return;
+    }
+    await withKey(c, async () => void (await operators(c, next)));
+  });
+}
+
 function operatorsOnly(allowedKeyIds: string[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const { id } = c.get('principal');
@@ -118,8 +152,7 @@ export function codecRoutes(
       }),
     )
     .use(bodyLimit({ maxSize: maxBodyBytes, onError: () => tooLarge() }))
-    .use(requireApiKey(apiKeys, limiter))
-    .use(operatorsOnly(deps.allowedKeyIds))
+    .use(codecAccess(apiKeys, deps, limiter))
     .post('/decode', async (c) => c.json(await run('decode')(c.req.raw)))
     .post('/encode', async (c) => c.json(await run('encode')(c.req.raw)));
 }

@@ -163,10 +163,8 @@ const envSchema = z.object({
     .optional(),
   /** Where `npm start` keeps generated dev secrets when the ones above are unset (embedded mode only). */
   DEV_SECRETS_FILE: z.string().default(join(repoRoot, '.data', 'dev-secrets.json')),
-  /** Origins allowed to call /codec from a browser (the Temporal UI). */
-  TEMPORAL_UI_ORIGIN: commaList
-    .pipe(z.array(origin))
-    .default(['http://localhost:8233', 'http://127.0.0.1:8233']),
+  /** Origins allowed to call /codec from a browser (the Temporal UI); unset = the embedded UI's (uiOrigins). */
+  TEMPORAL_UI_ORIGIN: commaList.pipe(z.array(origin)).optional(),
   /** API key ids (API_KEYS[].id) that may use /codec: it decrypts any payload, so operators only. */
   CODEC_KEY_IDS: commaList.default([]),
   /**
@@ -185,8 +183,10 @@ const envSchema = z.object({
   SIMULATOR_SCENARIO: z.string().default(join(repoRoot, 'simulator', 'scenarios', 'happy.json')),
   /** Where the embedded simulator keeps its test certificates (made once with openssl, reused). */
   SIMULATOR_DIR: z.string().default(join(repoRoot, '.data', 'simulator')),
-  /** How often the poller fetches the mailbox and delivers the outbox (a Temporal Schedule). */
-  MESSAGE_POLL_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5000),
+  /** Pause between two poll rounds of the message poll workflow (app/message-poll.ts). */
+  MESSAGE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** Rounds one run of the poll workflow makes before it continues as new (fewer runs in the UI's list). */
+  MESSAGE_POLL_ROUNDS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
@@ -199,6 +199,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Browser origins of the Temporal UI that may call /codec: TEMPORAL_UI_ORIGIN, else the embedded UI on
+ * the port it really listens on (TEMPORAL_UI_PORT), by both names a browser may use for loopback.
+ */
+export function uiOrigins(config: AppConfig): string[] {
+  if (config.TEMPORAL_UI_ORIGIN) return config.TEMPORAL_UI_ORIGIN;
+  const port = config.TEMPORAL_UI_PORT;
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
 }
 
 /** Where escalation links point; defaults follow the embedded set-up (API and dev-server UI on localhost). */

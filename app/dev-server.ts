@@ -15,6 +15,8 @@ export interface DevServerOptions {
   namespace: string;
   /** SQLite pragmas as `name=value` (TEMPORAL_DB_PRAGMAS); empty = SQLite's defaults. */
   sqlitePragmas: readonly string[];
+  /** The Web UI's remote codec (the API's /codec), so it shows decrypted payloads; unset = none. */
+  uiCodecEndpoint?: string;
   /** Task-queue partitions (TEMPORAL_TQ_PARTITIONS); unset = the server's default. */
   taskQueuePartitions?: number;
   /** Aborting stops the child and rejects the start (a signal during start-up). */
@@ -58,6 +60,7 @@ const defaultStopGraceMs = 10_000;
 export function devServerArgs(opts: Omit<DevServerOptions, 'signal' | 'stopGraceMs' | 'banner'>): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port)];
   args.push('--ui-port', String(opts.uiPort), '--namespace', opts.namespace);
+  if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   args.push('--log-level', 'error');
   for (const pragma of opts.sqlitePragmas) args.push('--sqlite-pragma', pragma);

@@ -1,67 +1,99 @@
 import {
   type Client,
-  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
-  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
 } from '@temporalio/client';
+import { type MessagePollInput, pollSettingsSignal } from '../workflows/messaging/poll';
 
 /*
- * The Schedule that runs messagePollWorkflow (workflows/messaging/poll.ts) every few seconds. Created at
- * start-up, or brought up to date when it exists (interval, task queue), so configuration changes take
- * effect on the next start. Overlap SKIP: a round still busy (a slow transport, a long outbox) makes the
- * next tick skip, so two rounds never poll or send side by side. Without a transport it is deleted, so
- * no round fails every few seconds against nothing.
+ * The poller: one long-running messagePollLoopWorkflow (workflows/messaging/poll.ts) with a fixed id,
+ * which sleeps MESSAGE_POLL_INTERVAL_MS, runs a round and continues as new every few hundred rounds.
+ * Why not a Schedule (what ran before): a Schedule starts one workflow per tick, so every 5 s a run landed
+ * in the Temporal UI's default list (~17,000 a day) and an operator's assignments sank among them. The
+ * loop leaves one run per `roundsPerRun` rounds (docs/messaging.md), and since it never runs two rounds at
+ * once it needs no overlap policy.
+ *
+ * Start-up: signal-with-start, so a poller already running (the previous `npm start`, or another instance
+ * on the same namespace) is reused and gets the current interval; one on another task queue is replaced.
+ * The old Schedule is deleted when it is still there. Without a transport the poller is stopped, so no
+ * round fails every few seconds against nothing.
  */
 
-export const messagePollScheduleId = 'iwmo-message-poll';
-/** Workflow id of each round: the schedule appends the scheduled time. */
+/** Id of the loop workflow, and of the Schedule that ran rounds before it (deleted at start-up). */
 export const messagePollWorkflowId = 'iwmo-message-poll';
+export const messagePollScheduleId = 'iwmo-message-poll';
 
-export interface PollScheduleOptions {
+export interface PollLoopOptions {
   taskQueue: string;
   intervalMs: number;
+  roundsPerRun?: number;
+  /** Round options (page size, lanes…; bench/); unset = the workflow's defaults. */
+  round?: MessagePollInput;
 }
 
-function scheduleParts({ taskQueue, intervalMs }: PollScheduleOptions) {
-  return {
-    spec: { intervals: [{ every: intervalMs }] },
-    action: {
-      type: 'startWorkflow' as const,
-      workflowType: 'messagePollWorkflow',
-      workflowId: messagePollWorkflowId,
-      taskQueue,
-      args: [{}],
-      // A round normally takes seconds; one stuck far longer is ended so the next tick can run.
-      workflowExecutionTimeout: '30 minutes',
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-  };
-}
-
-/** Creates or updates the schedule; returns which. */
-export async function ensurePollSchedule(
-  client: Client,
-  options: PollScheduleOptions,
-): Promise<'created' | 'updated'> {
-  const parts = scheduleParts(options);
-  try {
-    await client.schedule.create({ scheduleId: messagePollScheduleId, ...parts });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  const handle = client.schedule.getHandle(messagePollScheduleId);
-  await handle.update((previous) => ({ ...previous, ...parts, state: { ...previous.state, paused: false } }));
-  return 'updated';
-}
-
-/** Removes the schedule (TRANSPORT=none); true when there was one. */
+/** Removes the Schedule of the per-round design; true when there was one. */
 export async function removePollSchedule(client: Client): Promise<boolean> {
   try {
     await client.schedule.getHandle(messagePollScheduleId).delete();
     return true;
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Starts the poller, or hands the running one the current settings; says which. */
+export async function ensurePollLoop(
+  client: Client,
+  options: PollLoopOptions,
+): Promise<'started' | 'running' | 'replaced'> {
+  const settings = {
+    ...options.round,
+    intervalMs: options.intervalMs,
+    ...(options.roundsPerRun ? { roundsPerRun: options.roundsPerRun } : {}),
+  };
+  let replaced = false;
+  const running = await runningTaskQueue(client);
+  if (running !== undefined && running !== options.taskQueue) {
+    // A workflow keeps its task queue; a new TEMPORAL_TASK_QUEUE needs a new poller.
+    await stopPollLoop(client, `task queue is now ${options.taskQueue}`);
+    replaced = true;
+  }
+  try {
+    await client.workflow.signalWithStart('messagePollLoopWorkflow', {
+      workflowId: messagePollWorkflowId,
+      taskQueue: options.taskQueue,
+      args: [settings],
+      signal: pollSettingsSignal,
+      signalArgs: [settings],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  if (replaced) return 'replaced';
+  return running === undefined ? 'started' : 'running';
+}
+
+/** Ends the running poller (TRANSPORT=none); true when one ran. */
+export async function stopPollLoop(client: Client, reason: string): Promise<boolean> {
+  if ((await runningTaskQueue(client)) === undefined) return false;
+  try {
+    await client.workflow.getHandle(messagePollWorkflowId).terminate(reason);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Task queue of the running poller, or undefined when none runs. */
+async function runningTaskQueue(client: Client): Promise<string | undefined> {
+  try {
+    const described = await client.workflow.getHandle(messagePollWorkflowId).describe();
+    return described.status.name === 'RUNNING' ? described.taskQueue : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
 }

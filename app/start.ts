@@ -9,10 +9,10 @@ import { createApi } from '../api/app';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
 import { dataConverterFor, EncryptionCodec } from '../security';
-import { type AppConfig, escalationLinks, loadConfig } from './config';
+import { type AppConfig, escalationLinks, loadConfig, uiOrigins } from './config';
 import { describeExit, spawnDevServer, waitForTemporal } from './dev-server';
 import { Lifecycle } from './lifecycle';
-import { ensurePollSchedule, removePollSchedule } from './message-poll';
+import { ensurePollLoop, removePollSchedule, stopPollLoop } from './message-poll';
 import { assertPortFree, listen, type PortSpec } from './ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { resolveSecrets } from './secrets';
@@ -131,7 +131,11 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
 
   if (config.API_KEYS.length === 0)
     log('no API_KEYS configured: every /v1 route answers 401 (see .env.example)');
-  if (config.CODEC_KEY_IDS.length === 0)
+  if (!config.TEMPORAL_ADDRESS)
+    log(
+      `Temporal UI decodes payloads through /codec (allowed from ${uiOrigins(config).join(', ')} on loopback)`,
+    );
+  else if (config.CODEC_KEY_IDS.length === 0)
     log('no CODEC_KEY_IDS configured: /codec (Temporal UI decoding) answers 403 to every key');
   const api = createApi({
     temporal: client,
@@ -143,7 +147,9 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     codec: {
       payloadCodec: new EncryptionCodec(secrets.keyring),
       allowedKeyIds: config.CODEC_KEY_IDS,
-      uiOrigins: config.TEMPORAL_UI_ORIGIN,
+      uiOrigins: uiOrigins(config),
+      // Embedded mode: the dev server's UI (no login, no key) decodes through /codec from loopback.
+      trustLocalUi: !config.TEMPORAL_ADDRESS,
     },
   });
   const server = createAdaptorServer({ fetch: api.fetch }) as Server;
@@ -152,17 +158,22 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   log(`API listening on http://${config.HOST}:${config.PORT} (GET /health)`);
 }
 
-/** The poller's Schedule follows the transport: on with one, removed with TRANSPORT=none. */
+/** The poller follows the transport: running with one, stopped with TRANSPORT=none; the old Schedule goes. */
 async function scheduleMessagePoll(config: AppConfig, client: Client, enabled: boolean): Promise<void> {
+  if (await removePollSchedule(client)) log('message poll Schedule of an earlier version removed');
   if (!enabled) {
-    if (await removePollSchedule(client)) log('TRANSPORT=none: message poll schedule removed');
+    if (await stopPollLoop(client, 'TRANSPORT=none')) log('TRANSPORT=none: message poller stopped');
     return;
   }
-  const how = await ensurePollSchedule(client, {
+  const how = await ensurePollLoop(client, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     intervalMs: config.MESSAGE_POLL_INTERVAL_MS,
+    roundsPerRun: config.MESSAGE_POLL_ROUNDS_PER_RUN,
   });
-  log(`message poll schedule ${how}: every ${config.MESSAGE_POLL_INTERVAL_MS} ms (inbox, then outbox)`);
+  log(
+    `message poller ${how}: workflow iwmo-message-poll, a round every ${config.MESSAGE_POLL_INTERVAL_MS} ms ` +
+      `(mailbox and outbox), continues as new every ${config.MESSAGE_POLL_ROUNDS_PER_RUN} rounds`,
+  );
 }
 
 /** The embedded dev server (stopped with everything else) or a wait for the configured one. */
@@ -179,6 +190,7 @@ async function startTemporal(config: AppConfig, life: Lifecycle): Promise<string
   );
   const devServer = spawnDevServer({
     port: config.TEMPORAL_DEV_PORT,
+    uiCodecEndpoint: `http://${loopbackName(config.HOST)}:${config.PORT}/codec`,
     uiPort: config.TEMPORAL_UI_PORT,
     dbFile: config.TEMPORAL_DB_FILE,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -194,6 +206,12 @@ async function startTemporal(config: AppConfig, life: Lifecycle): Promise<string
   );
   log(`Temporal dev server ready on ${devServer.address} (pid ${devServer.pid})`);
   return devServer.address;
+}
+
+/** Where the browser reaches the API: its HOST, or loopback when it listens on every address. */
+function loopbackName(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function apiPort(config: AppConfig): PortSpec {

@@ -10,7 +10,7 @@ import { createActivities } from '../activities';
 import { createInbound, type Inbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
 import { startDevServer } from '../app/dev-server';
-import { ensurePollSchedule, messagePollScheduleId } from '../app/message-poll';
+import { ensurePollLoop, stopPollLoop } from '../app/message-poll';
 import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
 import { createDatabase } from '../db';
@@ -28,7 +28,7 @@ import { benchWorkflow } from './dev-server/workflow';
  * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
  * as `npm start` starts it (WAL + synchronous=full, 1 task-queue partition), PGlite in a temp folder (the
  * `npm start` default), the simulator in this process over HTTPS with mutual TLS, and one worker with the
- * real activities, payload encryption and the message-poll Schedule at MESSAGE_POLL_INTERVAL_MS.
+ * real activities, payload encryption and the message poller (a round every MESSAGE_POLL_INTERVAL_MS).
  *   1. messaging: the simulator issues BENCH_TOEWIJZINGEN (1,000) 301s, one client with one product each;
  *      timed from the poller's first fetch to the simulator holding the last 302.
  *   2. baseline, on the same server and worker afterwards: as many workflows of start + one activity,
@@ -168,7 +168,7 @@ try {
     await run;
   });
 
-  // 1. 301 → 302 through the simulator, the poller on its Schedule.
+  // 1. 301 → 302 through the simulator, the poller (app/message-poll.ts) running its rounds.
   const retours = () =>
     sim.store
       .all()
@@ -176,13 +176,8 @@ try {
   const issued = new Set(sim.issue(n));
   const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
   let inboxDoneAt = 0;
-  console.error(`[bench] issued ${n} WMO301; poll schedule every ${intervalMs} ms`);
-  await ensurePollSchedule(client, { taskQueue, intervalMs });
-  if (Object.keys(pollInput).length)
-    await client.schedule.getHandle(messagePollScheduleId).update((previous) => ({
-      ...previous,
-      action: { ...previous.action, args: [pollInput] },
-    }));
+  console.error(`[bench] issued ${n} WMO301; poll round every ${intervalMs} ms`);
+  await ensurePollLoop(client, { taskQueue, intervalMs, round: pollInput });
   const deadline = performance.now() + timeoutMs;
   let lastLog = 0;
   for (let done = retours(); done < n; done = retours()) {
@@ -196,7 +191,7 @@ try {
   }
   const messagingMs = performance.now() - seen.firstFetchAt;
   inboxDoneAt ||= performance.now();
-  await client.schedule.getHandle(messagePollScheduleId).pause('bench: messaging half done');
+  await stopPollLoop(client, 'bench: messaging half done');
   const loadMid = load();
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 

@@ -13,6 +13,7 @@ import type { Transport } from './types';
  *   VECOZO_CLIENT_CERT, VECOZO_CLIENT_KEY   PEM files of the systeemcertificaat
  *   VECOZO_CA            PEM file replacing the system roots (the simulator's test CA); optional
  *   VECOZO_KEY_PASSPHRASE, VECOZO_TIMEOUT_MS  optional
+ *   VECOZO_IDLE_SOCKET_MS  close kept-alive connections idle this long (default 4 s); below the server's
  *   DROP_FOLDER_DIR      root of outbox/, inbox/, processed/
  */
 
@@ -24,6 +25,7 @@ export const transportEnvFields = {
   VECOZO_CA: z.string().min(1).optional(),
   VECOZO_KEY_PASSPHRASE: z.string().optional(),
   VECOZO_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  VECOZO_IDLE_SOCKET_MS: z.coerce.number().int().min(100).max(600_000).default(4_000),
   DROP_FOLDER_DIR: z.string().min(1).optional(),
 };
 
@@ -77,5 +79,6 @@ export async function loadTransport(env: NodeJS.ProcessEnv = process.env): Promi
       ...(config.VECOZO_KEY_PASSPHRASE ? { passphrase: config.VECOZO_KEY_PASSPHRASE } : {}),
     },
     timeoutMs: config.VECOZO_TIMEOUT_MS,
+    idleSocketMs: config.VECOZO_IDLE_SOCKET_MS,
   });
 }

@@ -3,5 +3,5 @@
  * queue serves. Imports only iwmo/ and calendar/ (pure) and type-only activity contracts.
  */
 export { assignmentWorkflow } from './assignment/workflow';
-export { messagePollWorkflow } from './messaging/poll';
+export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';
 export { smokeWorkflow } from './smoke';

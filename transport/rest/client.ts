@@ -55,6 +55,12 @@ export interface RestTransportConfig {
   tls: { cert: string; key: string; ca?: string; passphrase?: string };
   /** Per request; default 30 s. */
   timeoutMs?: number;
+  /**
+   * A kept-alive connection unused this long is closed by us (default 4 s). Keep it below the server's
+   * own idle timeout (often 5 s): a connection the server closed while idle is otherwise picked for the
+   * next request, which then fails with a reset. A reset on a reused connection is retried once anyway.
+   */
+  idleSocketMs?: number;
   /** A payload announced larger is not downloaded (`unavailable: 'too-large'`); default 32 MiB. */
   maxPayloadBytes?: number;
   /**
@@ -71,6 +77,8 @@ export interface RestTransportConfig {
 /** VECOZO refuses larger uploads (OP179: 25 MB per file). */
 export const maxPushBytes = 25 * 1024 * 1024;
 const mib = 1024 * 1024;
+/** Below the 5 s idle timeout of Node's http server and many proxies. */
+export const defaultIdleSocketMs = 4_000;
 const downloadConcurrency = 4;
 
 const pulledList = z.array(pulledMetadata).max(maxFetchLimit);
@@ -140,7 +148,13 @@ export function createRestTransport(config: RestTransportConfig): Transport & {
   const maxPayloadBytes = config.maxPayloadBytes ?? 32 * mib;
   const maxBatchBytes = config.maxBatchBytes ?? 64 * mib;
   const berichtstroom = config.berichtstroom ?? placeholderBerichtstroom;
-  const agent = new Agent({ ...config.tls, keepAlive: true, maxSockets: 8 });
+  // `timeout` on a keep-alive agent destroys a free socket idle that long (it does not abort requests).
+  const agent = new Agent({
+    ...config.tls,
+    keepAlive: true,
+    maxSockets: 8,
+    timeout: config.idleSocketMs ?? defaultIdleSocketMs,
+  });
   const url = (base: string, path: string) => new URL(`${base.replace(/\/+$/, '')}${path}`);
   const jsonLimit = 16 * mib;
 

@@ -52,7 +52,45 @@ function networkError(err: unknown, op: TransportOperation, req: HttpRequest): T
   return new TransportRetryableError(`${where}: ${e.code ?? e.message}`, op, undefined, { cause: err });
 }
 
-export function send(agent: Agent, req: HttpRequest, op: TransportOperation): Promise<HttpResponse> {
+/**
+ * A reused keep-alive connection the server had already closed: the request never reached it, so it is
+ * sent once more on a fresh connection (Node's documented pattern; a push carries its traceerId, so even
+ * a request that did arrive is recognised as BRS114).
+ */
+function staleSocket(err: unknown, reused: boolean): boolean {
+  const e = err as NodeJS.ErrnoException;
+  return reused && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'socket hang up');
+}
+
+export async function send(agent: Agent, req: HttpRequest, op: TransportOperation): Promise<HttpResponse> {
+  const attempt = () =>
+    sendOnce(agent, req, op).catch((err: unknown) => {
+      throw err instanceof NetworkFailure ? err : networkError(err, op, req);
+    });
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof NetworkFailure)) throw err;
+    if (!staleSocket(err.cause, err.reused)) throw networkError(err.cause, op, req);
+  }
+  try {
+    return await attempt();
+  } catch (err) {
+    throw err instanceof NetworkFailure ? networkError(err.cause, op, req) : err;
+  }
+}
+
+/** A network failure of one attempt, and whether it ran on a reused keep-alive socket. */
+class NetworkFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly reused: boolean,
+  ) {
+    super('network failure');
+  }
+}
+
+function sendOnce(agent: Agent, req: HttpRequest, op: TransportOperation): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers };
     if (req.body) headers['content-length'] = String(req.body.byteLength);
@@ -75,10 +113,11 @@ export function send(agent: Agent, req: HttpRequest, op: TransportOperation): Pr
         res.on('end', () =>
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
         );
-        res.on('error', (err) => reject(networkError(err, op, req)));
+        // An answer cut off halfway is not retried here: the request did reach the server.
+        res.on('error', (err) => reject(new NetworkFailure(err, false)));
       },
     );
-    outgoing.on('error', (err) => reject(networkError(err, op, req)));
+    outgoing.on('error', (err) => reject(new NetworkFailure(err, outgoing.reusedSocket)));
     outgoing.end(req.body);
   });
 }

@@ -1,10 +1,27 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createDeliveryActivities } from '../../activities/delivery';
 import type { createInboxPollActivities, PollInboxResult } from '../../activities/inbox-poll';
 
 /*
- * messagePollWorkflow: one round of the message exchange, started every few seconds by the Schedule
- * `iwmo-message-poll` (app/message-poll.ts; overlap SKIP, so rounds never run side by side). First the
+ * messagePollLoopWorkflow: the poller. One long-running workflow with the fixed id `iwmo-message-poll`
+ * (app/message-poll.ts) that sleeps the interval, runs a round, and after `roundsPerRun` rounds (or when
+ * the server suggests it) continues as new — so the Temporal UI's list holds one poll run per a few
+ * hundred rounds instead of one per round (docs/messaging.md has the figures).
+ *
+ * messagePollWorkflow: one round, as the Schedule `iwmo-message-poll` started them every few seconds
+ * before the loop replaced it. Kept, unchanged, so rounds still in flight during an upgrade replay. First the
  * mailbox, page by page (each message stored, routed, then confirmed — activities/inbox-poll.ts), then
  * the outbox, one activity per message (activities/delivery.ts).
  *
@@ -27,8 +44,15 @@ const passPause = '300 milliseconds';
 type PollActivities = ReturnType<typeof createInboxPollActivities>;
 type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
 
+/*
+ * Heartbeats (activities/messaging/heartbeat.ts): an attempt whose worker died is retried after the
+ * heartbeat timeout (seconds) instead of the start-to-close timeout (minutes).
+ */
+const heartbeatTimeout = '10 seconds';
+
 const inbox = proxyActivities<PollActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout,
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
@@ -39,6 +63,7 @@ const inbox = proxyActivities<PollActivities>({
 
 const outbox = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout,
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
@@ -117,6 +142,51 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
   return result;
 }
 
+export interface MessagePollLoopInput extends MessagePollInput {
+  /** Pause between the end of one round and the start of the next. */
+  intervalMs: number;
+  /** Rounds before the run continues as new (sooner when the server suggests it); default 200. */
+  roundsPerRun?: number;
+}
+
+/** New settings for the running poller (a restart with another MESSAGE_POLL_INTERVAL_MS): next round on. */
+export const pollSettingsSignal = defineSignal<[Partial<MessagePollLoopInput>]>('pollSettings');
+
+/** Totals of one run, the workflow's result when it ends (continue-as-new carries only the settings). */
+export async function messagePollLoopWorkflow(input: MessagePollLoopInput): Promise<never> {
+  let settings = { ...input };
+  setHandler(pollSettingsSignal, (update) => {
+    settings = { ...settings, ...update };
+  });
+  const roundsPerRun = () => settings.roundsPerRun ?? 200;
+  for (let round = 0; round < roundsPerRun() && !workflowInfo().continueAsNewSuggested; round++) {
+    await sleep(settings.intervalMs);
+    await loopRound(settings);
+  }
+  // A settings signal that arrived just now is applied before the settings are carried over.
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof messagePollLoopWorkflow>(settings);
+}
+
+/**
+ * One round of the loop: the mailbox and the outbox side by side, as messagePollWorkflow's current path,
+ * except that an idle round ends as soon as the mailbox is read and brought nothing (no pass pause), so an
+ * idle round costs ~17 history events and a run holds a few hundred rounds.
+ */
+async function loopRound(input: MessagePollInput): Promise<void> {
+  const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
+  const result: MessagePollResult = { inbox: totals, sent: 0, failed: 0, deferred: 0 };
+  const deliverLimit = input.deliverLimit ?? 500;
+  const inboxDone = { value: false };
+  await Promise.all([
+    receive(input, result).finally(() => {
+      inboxDone.value = true;
+    }),
+    deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone, true) : Promise.resolve(),
+  ]);
+  // Sweep spot: the stranded-inbox sweep (resumeStrandedInbox) is called here, once per round.
+}
+
 /** The mailbox, page by page; a failure is reported in the result (the outbox still goes out). */
 async function receive(input: MessagePollInput, result: MessagePollResult): Promise<void> {
   const maxPages = input.maxPages ?? 20;
@@ -144,6 +214,8 @@ async function deliverWhileWork(
   limit: number,
   result: MessagePollResult,
   inboxDone: { value: boolean },
+  /** The loop's rounds: wait for the mailbox rather than pause, and stop when it brought nothing. */
+  quietEnd = false,
 ): Promise<void> {
   const passes = input.deliveryPasses ?? 200;
   for (let pass = 0; pass < passes; pass++) {
@@ -159,6 +231,11 @@ async function deliverWhileWork(
     if (lanes.length > 0) await deliverLanes(lanes, input.deliverConcurrency ?? 16, result);
     if (result.deferred > before.deferred) return;
     const idle = result.sent + result.failed === before.done;
+    if (idle && quietEnd) {
+      await condition(() => inboxDone.value);
+      // Nothing came in, nothing went out: no workflow owes a row because of this round.
+      if (result.inbox.stored + result.inbox.duplicates === 0 && pass === 0) return;
+    }
     if (idle && inboxDone.value && pass > 0) return;
     if (idle) await sleep(passPause);
   }
