@@ -8,19 +8,23 @@ const reporters = process.env.CI
   ? ['default', ['json', { outputFile: '.data/test-report.json' }]]
   : ['default'];
 
+// Every project: a run leaves nothing new in .data/ but the report (test/support/data-guard.ts).
+const dataGuard = 'test/support/data-guard.ts';
+
 export default defineConfig({
   test: {
     reporters: reporters as never,
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: [dataGuard] },
       },
       {
         extends: true,
         test: {
           name: 'workflow',
           include: ['test/workflow/**/*.test.ts'],
+          globalSetup: [dataGuard],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // The time-skipping test server now and then leaves a query unanswered when it races a timer
@@ -34,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [dataGuard, 'test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
         },
@@ -44,7 +48,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [dataGuard, 'test/support/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
         },

@@ -7,7 +7,13 @@ import { createActivities } from '../../activities';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { ensurePollSchedule, messagePollScheduleId } from '../../app/message-poll';
+import {
+  ensurePollLoop,
+  messagePollScheduleId,
+  messagePollWorkflowId,
+  removePollSchedule,
+  stopPollLoop,
+} from '../../app/message-poll';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
 import { inboxMessages, messageEvents, outboxMessages } from '../../db';
@@ -310,26 +316,45 @@ describe('messagePollWorkflow with the simulator', () => {
     }
   });
 
-  it('the Schedule: created with overlap SKIP, updated on the next start, a triggered round polls', async () => {
-    expect(await ensurePollSchedule(client, { taskQueue, intervalMs: 3_600_000 })).toBe('created');
-    expect(await ensurePollSchedule(client, { taskQueue, intervalMs: 3_600_000 })).toBe('updated');
-    const handle = client.schedule.getHandle(messagePollScheduleId);
-    const described = await handle.describe();
-    expect(described.policies.overlap).toBe('SKIP');
-    const [traceerId] = sim.issue(1);
-    await handle.trigger();
-    await expect
-      .poll(
-        async () =>
-          (
-            await db()
-              .select()
-              .from(inboxMessages)
-              .where(eq(inboxMessages.traceerId, traceerId as string))
-          )[0]?.status,
-        { timeout: 20_000, interval: 250 },
-      )
-      .toBe('routed');
-    await handle.delete();
+  it('the poller: one loop workflow, reused by the next start, which deletes the old Schedule', async () => {
+    // The Schedule of the per-round design, as an earlier version left it.
+    await client.schedule.create({
+      scheduleId: messagePollScheduleId,
+      spec: { intervals: [{ every: 3_600_000 }] },
+      action: { type: 'startWorkflow', workflowType: 'messagePollWorkflow', taskQueue, args: [{}] },
+      state: { paused: true },
+    });
+    expect(await removePollSchedule(client)).toBe(true);
+    expect(await removePollSchedule(client)).toBe(false);
+    try {
+      expect(await ensurePollLoop(client, { taskQueue, intervalMs: 3_600_000 })).toBe('started');
+      const first = await client.workflow.getHandle(messagePollWorkflowId).describe();
+      // Settings for the running loop: a short interval from the next round on, same run.
+      expect(await ensurePollLoop(client, { taskQueue, intervalMs: 200 })).toBe('running');
+      const second = await client.workflow.getHandle(messagePollWorkflowId).describe();
+      expect(second.runId).toBe(first.runId);
+      // The signal does not cut the hour-long sleep short; a poller on another task queue is replaced,
+      // and so is that one when the task queue changes back: the new run polls every 200 ms.
+      expect(await ensurePollLoop(client, { taskQueue: `${taskQueue}-other`, intervalMs: 200 })).toBe(
+        'replaced',
+      );
+      expect(await ensurePollLoop(client, { taskQueue, intervalMs: 200 })).toBe('replaced');
+      const [traceerId] = sim.issue(1);
+      await expect
+        .poll(
+          async () =>
+            (
+              await db()
+                .select()
+                .from(inboxMessages)
+                .where(eq(inboxMessages.traceerId, traceerId as string))
+            )[0]?.status,
+          { timeout: 20_000, interval: 250 },
+        )
+        .toBe('routed');
+    } finally {
+      expect(await stopPollLoop(client, 'test done')).toBe(true);
+    }
+    expect(await stopPollLoop(client, 'test done')).toBe(false);
   });
 });

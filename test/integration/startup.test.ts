@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../app/temporal-binaries';
 import {
   closeServer,
+  dataEnv,
   freePorts,
   killAll,
   listenOn,
@@ -30,17 +32,16 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Environment of one instance: its own ports, PGlite folder and Temporal file, all under `dir`. */
+/**
+ * Environment of one instance: its own ports, and every file it writes (dev secrets, PGlite, the Temporal
+ * file, the simulator's certificates) under `dir`, never in the checkout's .data/.
+ */
 function instanceEnv(dir: string, [api, dev, ui]: number[]): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
   return {
+    ...dataEnv(dir),
     PORT: String(api),
     TEMPORAL_DEV_PORT: String(dev),
     TEMPORAL_UI_PORT: String(ui),
-    PGLITE_DIR: join(dir, 'pglite'),
-    TEMPORAL_DB_FILE: join(dir, 'temporal.db'),
-    // The default counterparty (the embedded simulator) keeps its test certificates here, not in .data/.
-    SIMULATOR_DIR: join(dir, 'simulator'),
     MESSAGE_POLL_INTERVAL_MS: '1000',
   };
 }
@@ -48,7 +49,7 @@ function instanceEnv(dir: string, [api, dev, ui]: number[]): Record<string, stri
 function startSync(env: Record<string, string>) {
   return spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'app', 'start.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, IWMO_TEST_MARKER: root },
+    env: { ...process.env, ...dataEnv(join(root, `sync-${randomUUID()}`)), ...env, IWMO_TEST_MARKER: root },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -84,7 +85,7 @@ describe('start-up refusals before anything starts', () => {
     const { PAYLOAD_KEYS, PAYLOAD_KEY_ID, CLIENT_REF_SECRET, ...rest } = process.env;
     const res = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'app', 'start.ts')], {
       cwd: repoRoot,
-      env: { ...rest, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      env: { ...rest, ...dataEnv(join(root, 'no-keys')), TEMPORAL_ADDRESS: '127.0.0.1:1' },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -157,7 +158,9 @@ describe('a running instance (npm start)', () => {
 
   it('talks to the embedded simulator by default: its 301s are polled, routed and answered with 302s', async () => {
     expect(service.stdout()).toMatch(/transport: simulator 'happy' at https:\/\/127\.0\.0\.1:\d+/);
-    expect(service.stdout()).toMatch(/message poll schedule created: every 1000 ms/);
+    expect(service.stdout()).toMatch(
+      /message poller started: workflow iwmo-message-poll, a round every 1000 ms/,
+    );
     // The gemeente the simulator plays logs each 302 it takes: the whole loop ran inside `npm start`.
     await service.waitFor(/\[simulator\] took WMO302/, 60_000);
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../app/temporal-binaries';
 
@@ -21,7 +22,21 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts the service with `env` on top of ours. `marker` goes into the environment of every process in
+ * Every file the service writes, in `dir` instead of the checkout's .data/ (dev secrets, PGlite, the
+ * Temporal file, the simulator's certificates): a test run leaves nothing there (test/support/data-guard.ts).
+ */
+export function dataEnv(dir: string): Record<string, string> {
+  mkdirSync(dir, { recursive: true });
+  return {
+    DEV_SECRETS_FILE: join(dir, 'dev-secrets.json'),
+    PGLITE_DIR: join(dir, 'pglite'),
+    TEMPORAL_DB_FILE: join(dir, 'temporal.db'),
+    SIMULATOR_DIR: join(dir, 'simulator'),
+  };
+}
+
+/**
+ * Starts the service with `env` on top of ours; data paths `env` leaves out go to a fresh temp folder. `marker` goes into the environment of every process in
  * the tree (npm, tsx, node, the dev server inherit it), so `processesWith(marker)` finds them all.
  */
 export function startService(
@@ -35,7 +50,12 @@ export function startService(
       : [join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'app', 'start.ts')]];
   const child = spawn(cmd, args, {
     cwd: repoRoot,
-    env: { ...process.env, ...env, IWMO_TEST_MARKER: marker },
+    env: {
+      ...process.env,
+      ...dataEnv(mkdtempSync(join(tmpdir(), 'iwmo-service-data-'))),
+      ...env,
+      IWMO_TEST_MARKER: marker,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
