@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
@@ -61,15 +62,24 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function api(withCodec = true) {
+function api(withCodec = true, trustLocalUi = false) {
   return createApi({
     temporal: env.client,
     namespace: 'default',
     taskQueue: encryptedQueue,
     database: testDb.handle,
     apiKeys,
-    codec: withCodec ? { payloadCodec: codec, allowedKeyIds: ['ops'], uiOrigins: [uiOrigin] } : undefined,
+    codec: withCodec
+      ? { payloadCodec: codec, allowedKeyIds: ['ops'], uiOrigins: [uiOrigin], trustLocalUi }
+      : undefined,
   });
+}
+
+/** A non-loopback address of this machine, to reach the API from as another host would; none = skip. */
+function externalAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
 }
 
 /** Runs the smoke workflow to completion with `marker` in its memo, signal and result. */
@@ -250,6 +260,69 @@ function resultPayload(stdout: string): { metadata: Record<string, string>; data
   const completed = events.find((e) => e.workflowExecutionCompletedEventAttributes);
   return completed?.workflowExecutionCompletedEventAttributes?.result.payloads[0] as never;
 }
+
+/*
+ * The embedded dev server's UI has no login and cannot send an API key. In embedded mode (trustLocalUi)
+ * /codec lets a request without Authorization through only when its Origin is exactly the UI's AND it
+ * comes from loopback; production (trustLocalUi off) always wants an operator key in Authorization —
+ * what the CLI sends, and what the reverse proxy in front of /codec adds for the UI (docs/security.md).
+ */
+describe('/codec for the UI without a key', () => {
+  const decode = (base: string, headers: Record<string, string>) =>
+    fetch(`${base}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+      body: JSON.stringify({ payloads: [toJson(encryptedRun.signal)] }),
+    });
+
+  async function served(trustLocalUi: boolean, run: (port: number) => Promise<void>) {
+    const server = serve({ fetch: api(true, trustLocalUi).fetch, port: 0, hostname: '0.0.0.0' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      await run((server.address() as AddressInfo).port);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('embedded: decodes for the UI origin from loopback, and for nothing else without a key', async () => {
+    await served(true, async (port) => {
+      const local = `http://127.0.0.1:${port}`;
+      const ok = await decode(local, { origin: uiOrigin });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+      const body = (await ok.json()) as { payloads: { data: string }[] };
+      expect(JSON.parse(fromB64(body.payloads[0]?.data ?? ''))).toBe(encryptedRun.marker);
+      // Another origin (a page on another port, another site), or none (curl): a key is needed.
+      expect((await decode(local, { origin: 'http://localhost:9999' })).status).toBe(401);
+      expect((await decode(local, { origin: `${uiOrigin}.evil.example` })).status).toBe(401);
+      expect((await decode(local, {})).status).toBe(401);
+      // A key that is not an operator's is not made good by the UI origin.
+      const provider = await decode(local, { origin: uiOrigin, authorization: `Bearer ${providerToken}` });
+      expect(provider.status).toBe(403);
+    });
+  });
+
+  it('embedded: refuses the UI origin from an address that is not loopback', async (ctx) => {
+    const external = externalAddress();
+    if (!external) ctx.skip('this machine has no non-loopback IPv4 address to call from');
+    await served(true, async (port) => {
+      const res = await decode(`http://${external}:${port}`, { origin: uiOrigin });
+      expect(res.status).toBe(401);
+    });
+  });
+
+  it('production: the UI origin from loopback still needs an operator key in Authorization', async () => {
+    await served(false, async (port) => {
+      const local = `http://127.0.0.1:${port}`;
+      expect((await decode(local, { origin: uiOrigin })).status).toBe(401);
+      const ok = await decode(local, { origin: uiOrigin, authorization: `Bearer ${opsToken}` });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+      expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
+    });
+  });
+});
 
 describe('the Temporal CLI as codec client', () => {
   it('shows the decrypted history through /codec, and only ciphertext without it', async () => {
