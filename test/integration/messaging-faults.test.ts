@@ -454,6 +454,49 @@ describe('messaging faults', () => {
   });
 });
 
+describe('a killed worker (heartbeats)', () => {
+  /*
+   * The poll loop's activities heartbeat with a 10 s heartbeat timeout: when the worker running an attempt
+   * is SIGKILLed, the server retries it on a live worker within seconds. Without heartbeats the dead
+   * attempt would hold the loop until its start-to-close timeout (5 minutes for pollInbox).
+   */
+  it('the worker is SIGKILLed inside pollInbox: the poll loop polls again within 30 s', async () => {
+    const queue = `faults-loop-${randomUUID()}`;
+    // The worker's own client timeout is longer than the hold: the attempt is in flight when it dies.
+    let child = await startWorkerProcess(queue, 120_000);
+    const from = simLog.length;
+    sim.misbehaviour.slowMs = 90_000;
+    const loop = await client.workflow.start('messagePollLoopWorkflow', {
+      taskQueue: queue,
+      workflowId: `faults-loop-${randomUUID()}`,
+      args: [{ intervalMs: 200 }],
+    });
+    try {
+      await logged(/^slow GET \/berichten\/rest-pull\/v1\/berichten /, from);
+      await kill(child);
+      const killedAt = Date.now();
+      sim.misbehaviour.slowMs = 0;
+      const [traceerId] = sim.issue(1) as [string];
+      child = await startWorkerProcess(queue);
+      await expect
+        .poll(
+          async () =>
+            (await db().select().from(inboxMessages).where(eq(inboxMessages.traceerId, traceerId)))[0]
+              ?.status,
+          { timeout: 90_000, interval: 250 },
+        )
+        .toBe('routed');
+      // The issue's bound: polling resumed within 30 s of the kill (heartbeat timeout 10 s + a retry).
+      expect(Date.now() - killedAt).toBeLessThan(30_000);
+      expect(confirms(traceerId)).toBe(1);
+    } finally {
+      sim.misbehaviour.slowMs = 0;
+      await loop.terminate('test done').catch(() => undefined);
+      await kill(child);
+    }
+  }, 150_000);
+});
+
 let bundlePath: string | undefined;
 
 /** The workflow bundle this file's own worker runs, as a file for the worker processes. */
@@ -467,7 +510,7 @@ async function bundleFile(): Promise<string> {
 }
 
 /** A worker for `queue` in a child process (test/support/worker-process.ts), once it is polling. */
-async function startWorkerProcess(queue: string): Promise<ChildProcess> {
+async function startWorkerProcess(queue: string, transportTimeoutMs = timeoutMs): Promise<ChildProcess> {
   const pair = clientPair();
   const child = spawn(
     process.execPath,
@@ -483,7 +526,7 @@ async function startWorkerProcess(queue: string): Promise<ChildProcess> {
         FAULT_TLS_CERT: pair.cert,
         FAULT_TLS_KEY: pair.key,
         FAULT_TLS_CA: pki.caCert,
-        FAULT_TRANSPORT_TIMEOUT_MS: String(timeoutMs),
+        FAULT_TRANSPORT_TIMEOUT_MS: String(transportTimeoutMs),
         FAULT_PAYLOAD_KEY_ID: 'faults-2026',
         FAULT_PAYLOAD_KEY: payloadKey,
         FAULT_REF_SECRET: refSecret,

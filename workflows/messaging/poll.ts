@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  defineQuery,
   defineSignal,
   patched,
   proxyActivities,
@@ -147,7 +148,12 @@ export interface MessagePollLoopInput extends MessagePollInput {
   intervalMs: number;
   /** Rounds before the run continues as new (sooner when the server suggests it); default 200. */
   roundsPerRun?: number;
+  /** Rounds the earlier runs of this poller made (carried over by continue-as-new, for pollProgress). */
+  roundsBefore?: number;
 }
+
+/** Rounds this poller has finished, over all its runs, and in this run. */
+export const pollProgressQuery = defineQuery<{ rounds: number; roundsThisRun: number }>('pollProgress');
 
 /** New settings for the running poller (a restart with another MESSAGE_POLL_INTERVAL_MS): next round on. */
 export const pollSettingsSignal = defineSignal<[Partial<MessagePollLoopInput>]>('pollSettings');
@@ -158,14 +164,20 @@ export async function messagePollLoopWorkflow(input: MessagePollLoopInput): Prom
   setHandler(pollSettingsSignal, (update) => {
     settings = { ...settings, ...update };
   });
+  let done = 0;
+  setHandler(pollProgressQuery, () => ({ rounds: (settings.roundsBefore ?? 0) + done, roundsThisRun: done }));
   const roundsPerRun = () => settings.roundsPerRun ?? 200;
-  for (let round = 0; round < roundsPerRun() && !workflowInfo().continueAsNewSuggested; round++) {
+  while (done < roundsPerRun() && !workflowInfo().continueAsNewSuggested) {
     await sleep(settings.intervalMs);
     await loopRound(settings);
+    done++;
   }
   // A settings signal that arrived just now is applied before the settings are carried over.
   await condition(allHandlersFinished);
-  return continueAsNew<typeof messagePollLoopWorkflow>(settings);
+  return continueAsNew<typeof messagePollLoopWorkflow>({
+    ...settings,
+    roundsBefore: (settings.roundsBefore ?? 0) + done,
+  });
 }
 
 /**
