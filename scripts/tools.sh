@@ -4,7 +4,9 @@
 #   scripts/tools.sh temporal   Temporal CLI (dev server) + time-skipping test server
 #   scripts/tools.sh postgres   PostgreSQL server binaries (Debian package) for the test cluster
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
-#   scripts/tools.sh all        all of the above
+#   scripts/tools.sh chromium   Debian's chromium, for the browser test of the Temporal UI (~20 s, ~300 MB);
+#                               not in `all` (the test skips without it), except that `all` installs it in CI
+#   scripts/tools.sh all        all of the above but chromium (which it adds when CI is set)
 # Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
 # TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
 set -euo pipefail
@@ -116,11 +118,27 @@ provision_openssl() {
   apt_install openssl
 }
 
+# The browser test (test/integration/operator-view.test.ts) opens the Temporal UI in headless chromium.
+provision_chromium() {
+  if [ -n "${CHROMIUM:-}" ]; then
+    [ -x "$CHROMIUM" ] || die "CHROMIUM=$CHROMIUM is not an executable"
+    say "chromium from CHROMIUM: $CHROMIUM"; return
+  fi
+  if command -v chromium >/dev/null; then say "chromium present"; return; fi
+  apt_install chromium
+  command -v chromium >/dev/null || die "chromium installed but not on PATH"
+  say "chromium installed"
+}
+
 case "${1:-all}" in
   cli) provision_temporal_cli; provision_openssl ;;
   temporal) provision_temporal ;;
   postgres) provision_postgres ;;
   xmllint) provision_xmllint ;;
-  all) provision_temporal; provision_postgres; provision_xmllint; provision_openssl ;;
-  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|all]" ;;
+  chromium) provision_chromium ;;
+  all)
+    provision_temporal; provision_postgres; provision_xmllint; provision_openssl
+    if [ -n "${CI:-}" ]; then provision_chromium; fi
+    ;;
+  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|chromium|all]" ;;
 esac
