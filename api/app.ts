@@ -51,7 +51,7 @@ export function createApi(deps: ApiDeps) {
   v1.route('/escalations', escalationRoutes(deps));
   v1.route('/assignments', assignmentRoutes(deps));
   v1.route('/deadlines', deadlineRoutes(deps));
-  if (deps.messages) v1.route('/', messageRoutes(deps.messages));
+  if (deps.messages) v1.route('/', messageRoutes({ log, ...deps.messages }));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));
 

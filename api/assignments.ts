@@ -25,7 +25,7 @@ import {
   stopEventSchema,
 } from './assignment-schemas';
 import type { Principal } from './auth';
-import { booleanParam, cursorParam, decodeCursor, encodeCursor } from './cursor';
+import { booleanParam, cursorParam, decodeCursor, encodeCursor, positionInt } from './cursor';
 import { jsonBody } from './hygiene';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 
@@ -97,7 +97,7 @@ const stateRoute = createRoute({
   },
 });
 
-const positionSchema = z.tuple([gemeenteCode, z.number().int()]);
+const positionSchema = z.tuple([gemeenteCode, positionInt]);
 
 const listRoute = createRoute({
   method: 'get',

@@ -4,7 +4,7 @@ import { party } from '../calendar/profile';
 import type { DatabaseHandle } from '../db';
 import { type DeadlinePosition, type DeadlineRecord, listDeadlines } from '../db/queries/assignments';
 import { agbCode, deadlinePageSchema, type deadlineRowSchema, gemeenteCode } from './assignment-schemas';
-import { booleanParam, cursorParam, decodeCursor, encodeCursor } from './cursor';
+import { booleanParam, cursorParam, decodeCursor, encodeCursor, positionDate, positionText } from './cursor';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 
 /*
@@ -19,7 +19,7 @@ export interface DeadlineRouteDeps {
   today?: () => string;
 }
 
-const positionSchema = z.tuple([z.iso.date(), z.string().max(40), z.string().max(60)]);
+const positionSchema = z.tuple([positionDate, positionText(40), positionText(60)]);
 
 const listRoute = createRoute({
   method: 'get',

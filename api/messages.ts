@@ -26,6 +26,8 @@ export interface MessageRouteDeps {
   inbound: Pick<Inbound, 'receiveMessage'>;
   /** Messages per database page of GET /v1/messages/export; default 100. */
   exportPageSize?: number;
+  /** The API's log (a failed export's line); createApi passes its own. */
+  log?: (line: string) => void;
 }
 
 /** OP179: 25 MB per file. */
