@@ -131,6 +131,18 @@ describe('authentication', () => {
     expect(await ok.json()).toEqual({ id: 'gemeente-1916', aanbieders: [], gemeenten: ['1916'] });
   });
 
+  it('reads the scheme case-insensitively (RFC 9110): bearer and BEARER are Bearer', async () => {
+    const { app } = api();
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await app.request('/v1/whoami', {
+        headers: { authorization: `${scheme} ${utrecht.token}` },
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+    const basic = await app.request('/v1/whoami', { headers: { authorization: `Basic ${utrecht.token}` } });
+    expect(basic.status).toBe(401);
+  });
+
   it('refuses a client with 429 + Retry-After after 10 unknown keys in a minute, valid key or not', async () => {
     const { app } = api();
     const guess = (ip: string) =>
@@ -483,5 +495,58 @@ describe('keys CLI', () => {
     });
     expect(dup.status).toBe(2);
     expect(dup.stderr).toMatch(/--id: API_KEYS already has a key 'gemeente-1916'/);
+  });
+});
+
+describe('event bodies: text PostgreSQL and XML can carry, strict all the way down (issue 13)', () => {
+  // No workflow wmo:1916:1 exists: a body that passed validation would be answered 404, not 422.
+  const post = (segment: string, body: unknown) =>
+    api().app.request(`/v1/assignments/1916/1/${segment}`, json(body));
+
+  async function refused(segment: string, body: unknown, field: string) {
+    const res = await post(segment, body);
+    expect(res.status, `${segment} ${field}`).toBe(422);
+    const problem = (await problemOf(res)) as { findings: { path: string; message: string }[] };
+    expect(problem.findings.map((f) => f.path)).toContain(field);
+    expect(JSON.stringify(problem)).not.toContain('\\u0000');
+  }
+
+  it('refuses NUL, other C0 controls, lone surrogates and overlong text in every string field', async () => {
+    for (const bad of ['x\u0000y', 'x\u0007y', 'x\uD800y', 'x\uDC00', 'x'.repeat(101)]) {
+      await refused('start', { eventId: bad, begindatum: '2026-11-02' }, 'body.eventId');
+      await refused(
+        'stop',
+        { eventId: bad, einddatum: '2026-11-20', redenBeeindiging: '19' },
+        'body.eventId',
+      );
+      await refused(
+        'corrections',
+        { eventId: bad, target: 'start', statusAanlevering: '3', begindatum: '2026-11-02' },
+        'body.eventId',
+      );
+    }
+    const correction = { eventId: 'c-1', target: 'stop', statusAanlevering: '3', begindatum: '2026-11-02' };
+    await refused(
+      'corrections',
+      { ...correction, replacement: { redenBeeindiging: '1\u00009' } },
+      'body.replacement.redenBeeindiging',
+    );
+    // Tab, LF, CR and a surrogate pair are text: the request passes validation (404: no such workflow).
+    expect((await post('start', { eventId: 'a\tb\n\r😀', begindatum: '2026-11-02' })).status).toBe(404);
+  });
+
+  it('refuses unknown fields in nested objects like outer ones', async () => {
+    await refused(
+      'corrections',
+      {
+        eventId: 'c-2',
+        target: 'start',
+        statusAanlevering: '3',
+        begindatum: '2026-11-02',
+        replacement: { begindatum: '2026-11-03', begindatumm: '2026-11-04' },
+      },
+      'body.replacement',
+    );
+    await refused('start', { eventId: 's-1', begindatum: '2026-11-02', extra: 1 }, 'body');
   });
 });
