@@ -22,6 +22,7 @@ export interface DeadlineRouteDeps {
 const positionSchema = z.tuple([positionDate, positionText(40), positionText(60)]);
 
 const listRoute = createRoute({
+  operationId: 'listDeadlines',
   method: 'get',
   path: '/',
   tags: ['assignments'],

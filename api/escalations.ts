@@ -83,6 +83,7 @@ const listQuery = z.object({
 });
 
 const listRoute = createRoute({
+  operationId: 'listEscalations',
   method: 'get',
   path: '/',
   tags: ['escalations'],
@@ -96,6 +97,7 @@ const listRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: 'getEscalation',
   method: 'get',
   path: '/{id}',
   tags: ['escalations'],

@@ -139,6 +139,7 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 // ---- routes ----
 
 const listRoute = createRoute({
+  operationId: 'listMessages',
   method: 'get',
   path: '/',
   tags,
@@ -149,6 +150,7 @@ const listRoute = createRoute({
 });
 
 const exportRoute = createRoute({
+  operationId: 'exportMessages',
   method: 'get',
   path: '/export',
   tags,
@@ -165,6 +167,7 @@ const exportRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: 'getMessage',
   method: 'get',
   path: '/{id}',
   tags,
@@ -175,6 +178,7 @@ const getRoute = createRoute({
 });
 
 const xmlRoute = createRoute({
+  operationId: 'getMessageXml',
   method: 'get',
   path: '/{id}/xml',
   tags,
@@ -188,6 +192,7 @@ const xmlRoute = createRoute({
 });
 
 const conversationRoute = createRoute({
+  operationId: 'getMessageConversation',
   method: 'get',
   path: '/{id}/conversation',
   tags,

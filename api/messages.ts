@@ -7,6 +7,7 @@ import { partiesOf, sniffHeader } from '../activities/messaging/sniff';
 import type { Database } from '../db';
 import { type AuthEnv, mayAccess, type Principal } from './auth';
 import { messageArchiveRoutes } from './message-archive';
+import { bearerSecurity } from './router';
 
 /*
  * iWmo XML messages in: POST /v1/messages stores, decodes and routes one message (activities/inbound.ts)
@@ -155,8 +156,10 @@ const limit = bodyLimit({
 // ---- routes ----
 
 const postMessage = createRoute({
+  operationId: 'receiveMessage',
   method: 'post',
   path: '/messages',
+  security: bearerSecurity,
   summary: 'Receive an iWmo 3.2 XML message',
   description:
     'Stored first, then decoded and routed: a WMO301 starts or updates one assignment workflow per ' +

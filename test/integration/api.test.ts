@@ -341,7 +341,78 @@ describe('OpenAPI', () => {
 
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+  });
+
+  // What `npx @redocly/cli lint --extends recommended` checks of our document, checked by structure
+  // (the CLI is not a dependency): run on the file scripts/openapi.ts writes for CI.
+  it('scripts/openapi.ts writes the whole document, and it keeps the recommended rules', () => {
+    const run = spawnSync('npx', ['tsx', 'scripts/openapi.ts', '-'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    type Op = {
+      operationId?: string;
+      security?: Record<string, string[]>[];
+      parameters?: { name: string; in: string; required?: boolean }[];
+      responses: Record<string, unknown>;
+    };
+    const doc = JSON.parse(run.stdout) as {
+      info: { license?: unknown };
+      servers?: { url: string }[];
+      paths: Record<string, Record<string, Op>>;
+      webhooks: Record<string, Record<string, Op>>;
+    };
+    expect(doc.servers?.length).toBeGreaterThan(0);
+    for (const server of doc.servers ?? [])
+      expect(server.url === '/' || !server.url.endsWith('/')).toBe(true);
+    expect(doc.info.license).toBeDefined();
+    const ops = (from: Record<string, Record<string, Op>>) =>
+      Object.entries(from).flatMap(([path, byMethod]) =>
+        Object.entries(byMethod).map(([method, op]) => ({ name: `${method} ${path}`, path, op })),
+      );
+    const paths = ops(doc.paths);
+    expect(paths).toHaveLength(15);
+    const all = [...paths, ...ops(doc.webhooks)];
+    const operationIds = all.map((o) => o.op.operationId);
+    for (const { name, op } of all) expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(new Set(operationIds).size).toBe(all.length);
+    expect(operationIds).toEqual(
+      expect.arrayContaining(['listMessages', 'startAssignmentCare', 'receiveMessage']),
+    );
+    for (const { name, path, op } of all) {
+      if (path.startsWith('/v1/')) expect(op.security, name).toEqual([{ bearer: [] }]);
+      else expect(op.security, name).toBeDefined();
+      expect(
+        Object.keys(op.responses).some((s) => /^4[0-9]{2}$/.test(s)),
+        `${name}: a 4xx`,
+      ).toBe(true);
+      for (const [, param] of path.matchAll(/\{([^}]+)\}/g)) {
+        const declared = op.parameters?.find((p) => p.in === 'path' && p.name === param);
+        expect(declared?.required, `${name}: path parameter ${param}`).toBe(true);
+      }
+    }
+  });
+});
+
+// Needs swagger-ui-dist (5.x) as a dependency: api/docs.ts serves Swagger UI from node_modules.
+describe('GET /docs: Swagger UI from the installed swagger-ui-dist, no CDN [needs dependency swagger-ui-dist]', () => {
+  it('references only same-origin assets, and each answers 200 with its type', async () => {
+    const { app } = api();
+    const page = await app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThanOrEqual(3);
+    expect(html).not.toMatch(/https?:|\/\/[a-z]/i);
+    for (const ref of refs) {
+      expect(ref, ref).toMatch(/^\/[^/]/);
+      const asset = await app.request(ref);
+      expect(asset.status, ref).toBe(200);
+      expect(asset.headers.get('content-type'), ref).toMatch(/^(text\/css|text\/javascript|image\/png)/);
+      expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(0);
+    }
+    const init = await (await app.request('/docs/assets/init.js')).text();
+    expect(init).toContain("url: '/openapi.json'");
+    expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+    expect((await app.request('/docs/assets/..%2F..%2Fpackage.json')).status).toBe(404);
   });
 });
 
