@@ -205,6 +205,15 @@ export const deadlineRowSchema = z
     due: z.iso.date(),
     escalated: z.boolean(),
     overdue: z.boolean(),
+    lateWorkingDays: z.number().int().min(0).openapi({
+      description: 'working days (the profile’s calendar) from the last day to today; 0 while on time',
+    }),
+    workingDaysLeft: z.number().int().min(0).openapi({
+      description: 'working days from today to the last day; 0 on the last day and once overdue',
+    }),
+    profile: z
+      .string()
+      .openapi({ example: 'iwmo-3.2', description: 'protocol profile whose calendar counts' }),
   })
   .openapi('OpenDeadline');
 

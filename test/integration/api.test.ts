@@ -1,15 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEscalationActivities } from '../../activities/escalation';
 import type { EscalationInput } from '../../activities/types';
 import { createApi } from '../../api/app';
+import { deadlineRoutes } from '../../api/deadlines';
 import { jsonBody, xmlBody } from '../../api/hygiene';
 import { problem } from '../../api/problem';
-import { errorResponses, jsonContent } from '../../api/router';
+import { createRouter, errorResponses, jsonContent } from '../../api/router';
 import { type ApiKeyConfig, loadConfig } from '../../app/config';
 import { repoRoot } from '../../app/temporal-binaries';
+import { loadProfiles } from '../../config/profiles';
+import { assignments } from '../../db';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 
@@ -619,5 +625,94 @@ describe('event bodies: text PostgreSQL and XML can carry, strict all the way do
       'body.replacement',
     );
     await refused('start', { eventId: 's-1', begindatum: '2026-11-02', extra: 1 }, 'body');
+  });
+});
+
+describe('GET /v1/deadlines: lateness in working days of the assignment’s profile (issue 13)', () => {
+  it('counts late and left in working days, with the profile’s own closing days', async () => {
+    // A copy of config/ in which gemeente 1916's profile closes on Tuesday 2026-12-01.
+    const dir = mkdtempSync(join(tmpdir(), 'iwmo-profiles-'));
+    try {
+      cpSync(join(repoRoot, 'config'), dir, { recursive: true });
+      const file = join(dir, 'profiles', 'leidschendam-voorburg-2019.json');
+      const profile = JSON.parse(readFileSync(file, 'utf8'));
+      profile.workingDays.extraClosingDays = ['2026-12-01'];
+      writeFileSync(file, JSON.stringify(profile));
+      const deadlines = [
+        {
+          id: 'verstuur-305#1',
+          action: 'verstuur-305',
+          owner: 'aanbieder',
+          rule: 'OP271',
+          due: '2026-11-27',
+          escalated: true,
+        },
+        {
+          id: 'verstuur-307#1',
+          action: 'verstuur-307',
+          owner: 'aanbieder',
+          rule: 'OP272',
+          due: '2026-12-08',
+          escalated: false,
+        },
+        {
+          id: 'verstuur-306#1',
+          action: 'verstuur-306',
+          owner: 'gemeente',
+          rule: 'OP273',
+          due: '2026-12-03',
+          escalated: false,
+        },
+      ];
+      const row = (gemeente: string, nummer: number, profileId: string) => ({
+        workflowId: `wmo:${gemeente}:${nummer}`,
+        gemeente,
+        toewijzingNummer: nummer,
+        aanbieder: '55550001',
+        clientRef: 'c-test',
+        ingangsdatum: '2026-11-01',
+        profile: profileId,
+        status: 'toegewezen',
+        openDeadlines: deadlines,
+      });
+      await testDb.handle.db
+        .insert(assignments)
+        .values([row('0384', 7001, 'iwmo-3.2'), row('1916', 7002, 'leidschendam-voorburg-2019')]);
+      const app = createRouter();
+      app.use(async (c, next) => {
+        c.set('principal', { id: 'deadline-test', aanbieders: ['55550001'], gemeenten: [] });
+        await next();
+      });
+      // Thursday 2026-12-03: 11-27 was a Friday, 12-08 is a Tuesday.
+      app.route(
+        '/v1/deadlines',
+        deadlineRoutes({ database: testDb.handle, profiles: loadProfiles(dir), today: () => '2026-12-03' }),
+      );
+      const res = await app.request('/v1/deadlines');
+      expect(res.status).toBe(200);
+      const { items } = (await res.json()) as { items: Record<string, unknown>[] };
+      const pick = (i: Record<string, unknown>) => [
+        i.gemeente,
+        i.due,
+        i.overdue,
+        i.lateWorkingDays,
+        i.workingDaysLeft,
+      ];
+      expect(items.map(pick).sort()).toEqual(
+        [
+          // iwmo-3.2: Mon 30, Tue 1, Wed 2, Thu 3 late; Fri 4, Mon 7, Tue 8 left; the last day itself is on time.
+          ['0384', '2026-11-27', true, 4, 0],
+          ['0384', '2026-12-03', false, 0, 0],
+          ['0384', '2026-12-08', false, 0, 3],
+          // Its own profile: Tuesday 12-01 is closed, so one working day less late.
+          ['1916', '2026-11-27', true, 3, 0],
+          ['1916', '2026-12-03', false, 0, 0],
+          ['1916', '2026-12-08', false, 0, 3],
+        ].sort(),
+      );
+      expect(items.find((i) => i.gemeente === '1916')?.profile).toBe('leidschendam-voorburg-2019');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
