@@ -100,9 +100,10 @@ describe('the Temporal UI of npm start', () => {
 
 describe('the workflow list of npm start', () => {
   it(`holds the assignments and at most 3 poll runs after ${rounds} rounds at ${interval} ms`, async () => {
+    // How long 200 rounds take is not the point (a loaded 2-core machine needs minutes); the count is.
     const poller = client.workflow.getHandle(messagePollWorkflowId);
     await expect
-      .poll(async () => (await poller.query(pollProgressQuery)).rounds, { timeout: 200_000, interval: 1_000 })
+      .poll(async () => (await poller.query(pollProgressQuery)).rounds, { timeout: 420_000, interval: 1_000 })
       .toBeGreaterThanOrEqual(rounds);
     const all = await listed();
     const polls = all.filter((w) => w.type !== 'assignmentWorkflow');
@@ -111,10 +112,19 @@ describe('the workflow list of npm start', () => {
       `[operator-view] after ${(await poller.query(pollProgressQuery)).rounds} rounds: ` +
         `${assignments.length} assignments, ${polls.length} poll executions in the list`,
     );
+    // The figure docs/messaging.md bases roundsPerRun on: history events per round of a finished run.
+    const finished = polls.find((w) => w.status === 'CONTINUED_AS_NEW');
+    if (finished) {
+      const history = await client.workflow.getHandle(finished.id, finished.runId).fetchHistory();
+      const events = history.events?.length ?? 0;
+      console.log(
+        `[operator-view] a finished poll run: ${events} history events, ${(events / 200).toFixed(1)} per round`,
+      );
+    }
     expect(polls.length).toBeLessThanOrEqual(3);
     expect(new Set(polls.map((w) => w.type))).toEqual(new Set(['messagePollLoopWorkflow']));
     expect(assignments.length).toBeGreaterThan(0);
     // The operator's query for assignments lists exactly those.
     expect((await listed('WorkflowType = "assignmentWorkflow"')).length).toBe(assignments.length);
-  }, 240_000);
+  }, 480_000);
 });
