@@ -67,11 +67,18 @@ afterAll(async () => {
   rmSync(marker, { recursive: true, force: true });
 });
 
-/** Ids of the workflows a query lists (every run of each). */
-async function listed(query?: string): Promise<{ id: string; type: string }[]> {
-  const out: { id: string; type: string }[] = [];
+interface Listed {
+  id: string;
+  runId: string;
+  type: string;
+  status: string;
+}
+
+/** The executions a query lists (every run of each). */
+async function listed(query?: string): Promise<Listed[]> {
+  const out: Listed[] = [];
   for await (const w of client.workflow.list(query ? { query } : {}))
-    out.push({ id: w.workflowId, type: w.type });
+    out.push({ id: w.workflowId, runId: w.runId, type: w.type, status: w.status.name });
   return out;
 }
 
