@@ -183,7 +183,7 @@ export async function messagePollLoopWorkflow(input: MessagePollLoopInput): Prom
 /**
  * One round of the loop: the mailbox and the outbox side by side, as messagePollWorkflow's current path,
  * except that an idle round ends as soon as the mailbox is read and brought nothing (no pass pause), so an
- * idle round costs ~17 history events and a run holds a few hundred rounds.
+ * idle round costs ~15 history events and a run holds a few hundred rounds.
  */
 async function loopRound(input: MessagePollInput): Promise<void> {
   const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
