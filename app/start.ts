@@ -6,7 +6,7 @@ import { createActivities } from '../activities';
 import { createInbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
 import { createApi } from '../api/app';
-import { loadProfiles } from '../config/profiles';
+import { loadProfiles, profileDepartureLines } from '../config/profiles';
 import { createDatabase } from '../db';
 import { dataConverterFor, EncryptionCodec } from '../security';
 import { type AppConfig, escalationLinks, loadConfig } from './config';
@@ -64,6 +64,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   // Protocol profiles first: a bad contract configuration stops the service before anything starts.
   const profiles = loadProfiles(config.PROFILES_DIR);
   log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
+  for (const line of profileDepartureLines(profiles)) log(line);
   // Secrets before Temporal too: without keys nothing may be written to a history.
   const secrets = resolveSecrets(config, log);
   const dataConverter = dataConverterFor(secrets.keyring);
