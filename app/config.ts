@@ -150,7 +150,7 @@ const envSchema = z.object({
   TEMPORAL_DB_PRAGMAS: sqlitePragmas.default(['journal_mode=wal', 'synchronous=full']),
   /** Task-queue partitions of the embedded server; 1 suits one local worker (bench/README.md). */
   TEMPORAL_TQ_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
-  /** Folder with profiles/*.json and gemeente-profiles.json; unset = the shipped config/ folder. */
+  /** Folder with profiles/*.json, gemeente-profiles.json and contracts/*.json; unset = the shipped config/ folder. */
   PROFILES_DIR: z.string().optional(),
   /** Payload encryption (security/): every key still needed to decrypt, and the one that encrypts. */
   PAYLOAD_KEYS: jsonArray.pipe(z.array(payloadKeySchema).min(1)).optional(),

@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createInbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
 import { createApi } from '../api/app';
+import { loadContracts } from '../config/contracts';
 import { loadProfiles, profileDepartureLines } from '../config/profiles';
 import { createDatabase } from '../db';
 import { dataConverterFor, EncryptionCodec } from '../security';
@@ -65,6 +66,9 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   const profiles = loadProfiles(config.PROFILES_DIR);
   log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
   for (const line of profileDepartureLines(profiles)) log(line);
+  // Contracts (products and tariffs) are checked against the profiles: a bad file stops the start too.
+  const contracts = loadContracts(config.PROFILES_DIR, profiles);
+  log(`contracts: ${contracts.contracts.map((c) => c.id).join(', ') || 'none'}`);
   // Secrets before Temporal too: without keys nothing may be written to a history.
   const secrets = resolveSecrets(config, log);
   const dataConverter = dataConverterFor(secrets.keyring);
