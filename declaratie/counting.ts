@@ -8,10 +8,10 @@ import type { Omvang, Periode, ToewijzingVoorDeclaratie } from './types';
  * The standard's counting rules: how much of an Omvang one product period may claim, and how much the
  * whole toewijzing may claim (TR321 per line, TR322 cumulative).
  *  - per dag (1): care days × volume.
- *  - per week (2), inspanningsgericht (IV076): the ISO weeks the care in the period touches × the weekly
- *    volume (a week across two months counts in both; the cumulative limit over the toewijzing's weeks
- *    keeps the total right). Without a registration of delivered hours the claim is that maximum, unless
- *    the caller passes the delivered volume (`geleverd`).
+ *  - per week (2), inspanningsgericht (IV076): the delivered units, at most the ISO weeks the care in
+ *    the period touches × the weekly volume (a week across two months counts in both). Without a
+ *    registration of delivered units (`geleverd`) the house default claims each week with care once, in
+ *    the month of its last care day, so no week is claimed twice (weeksClaimedIn).
  *  - per week (2), outputgericht (eenheid 82/83, IV076): a week belongs to the month of its Sunday; when the
  *    toewijzing does not end on a Sunday, its last broken week joins the month of its last Sunday.
  *  - per maand (4) (IV077): a month with care claims the monthly volume.
@@ -74,6 +74,21 @@ export function periodMaximum(
     case '6':
       return undefined; // spread by totaalThrough
   }
+}
+
+/**
+ * House default for per-week inspanning without registered units: every ISO week with care counts once,
+ * in the month that holds its last care day (for a whole week: its Sunday, as IV076 does for output).
+ */
+export function weeksClaimedIn(allCare: readonly Periode[], month: Periode): number {
+  const lastDayOfWeek = new Map<string, string>();
+  for (const day of daysOf(allCare)) {
+    const w = isoWeekOf(day);
+    lastDayOfWeek.set(`${w.year}-${w.week}`, day);
+  }
+  let n = 0;
+  for (const day of lastDayOfWeek.values()) if (month.begindatum <= day && day <= month.einddatum) n++;
+  return n;
 }
 
 /** IV078: the share of a total volume due by `through`, rounded down (so the end claims the rest). */

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../calendar/iso-date';
 import { cakMonthFinalOn, cakSharesOfMonth } from './cak';
 import { careWindow, clip, toewijzingRange } from './care';
-import { periodMaximum, toewijzingMaximum, totaalThrough } from './counting';
+import { isOutputgericht, periodMaximum, toewijzingMaximum, totaalThrough, weeksClaimedIn } from './counting';
 import type { ClaimFinding } from './findings';
 import type { Contract } from './schemas';
 import { contractProductFor, lookupTariff, tariefOn } from './tariff';
@@ -60,7 +60,7 @@ export function claimLines(input: ClaimInput): ClaimResult {
     return none({ rule: 'CD041', reason: 'niet-telbaar', message });
   }
   if (input.contract?.basis === 'cak4w-periode') return cakLines(input, inToewijzing, window.ranges);
-  return unitLines(input, care);
+  return unitLines(input, care, window.ranges);
 }
 
 function lineBase(t: ToewijzingVoorDeclaratie, productPeriode: Periode) {
@@ -104,7 +104,14 @@ function applyLimits(
   return { volume: v, findings };
 }
 
-function unitLines(input: ClaimInput, care: Periode[]): ClaimResult {
+/** What a month claims without registered units: the maximum, except per-week inspanning (counting.ts). */
+function defaultVolume(input: ClaimInput, allCare: readonly Periode[], maximum: number): number {
+  const omvang = input.toewijzing.omvang as Omvang;
+  if (omvang.frequentie !== '2' || isOutputgericht(omvang.eenheid)) return maximum;
+  return Math.min(maximum, weeksClaimedIn(allCare, input.maand) * omvang.volume);
+}
+
+function unitLines(input: ClaimInput, care: Periode[], allCare: readonly Periode[]): ClaimResult {
   const t = input.toewijzing;
   const omvang = t.omvang as NonNullable<ToewijzingVoorDeclaratie['omvang']>;
   const productPeriode = {
@@ -123,7 +130,10 @@ function unitLines(input: ClaimInput, care: Periode[]): ClaimResult {
     return none({ rule: 'IV078', reason: 'niet-telbaar', message });
   }
   // Totaal: the share due by this month minus what was claimed before; others: TR321 caps the delivered.
-  let volume = omvang.frequentie === '6' ? Math.max(0, counted - input.eerder.volume) : counted;
+  let volume =
+    omvang.frequentie === '6'
+      ? Math.max(0, counted - input.eerder.volume)
+      : defaultVolume(input, allCare, counted);
   const findings: ClaimFinding[] = [];
   if (input.geleverd !== undefined && omvang.frequentie !== '6') {
     if (input.geleverd > counted) {
