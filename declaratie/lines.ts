@@ -51,15 +51,16 @@ export function claimLines(input: ClaimInput): ClaimResult {
   }
   const window = careWindow(t, input.leveringen);
   if (!window.ok) return none(window.finding);
-  const care = clip(window.ranges, inToewijzing);
-  if (care.length === 0) {
-    return none({ rule: 'IV089', reason: 'geen-zorg-in-periode', message: 'no reported care in this month' });
-  }
   if (!t.product.code || !t.omvang) {
     const message = 'the toewijzing has no product code or Omvang to count (aspecific or budget only)';
     return none({ rule: 'CD041', reason: 'niet-telbaar', message });
   }
+  // CAK amounts: a month may owe a share of a period whose care lay in another month (cak.ts).
   if (input.contract?.basis === 'cak4w-periode') return cakLines(input, inToewijzing, window.ranges);
+  const care = clip(window.ranges, inToewijzing);
+  if (care.length === 0) {
+    return none({ rule: 'IV089', reason: 'geen-zorg-in-periode', message: 'no reported care in this month' });
+  }
   return unitLines(input, care, window.ranges);
 }
 

@@ -96,7 +96,7 @@ describe('a bad contract file names the file and the rule', () => {
 
   it('overlapping tariffs, duplicate products, CAK amounts in a unit other than euro', () => {
     expect(bad((c) => c.producten[0].tarieven.push({ ingangsdatum: '2020-01-01', bedrag: 1 }))).toThrow(
-      'c.json: producten[0].tarieven: tariffs from 2019-01-01 and 2020-01-01 overlap',
+      'c.json: producten[0].tarieven: tariffs from 2018-12-31 and 2020-01-01 overlap',
     );
     expect(bad((c) => c.producten.push(structuredClone(c.producten[0])))).toThrow(
       'c.json: producten[3]: duplicate product 01/HO1/83',
@@ -104,7 +104,7 @@ describe('a bad contract file names the file and the rule', () => {
     expect(bad((c) => (c.producten[2].eenheid = '04'))).toThrow(
       "c.json: producten[2].eenheid: basis 'cak4w-periode' bills period amounts in euro's: eenheid must be '83'",
     );
-    expect(bad((c) => (c.producten[0].tarieven[0].einddatum = '2018-12-31'))).toThrow(
+    expect(bad((c) => (c.producten[0].tarieven[0].einddatum = '2018-12-30'))).toThrow(
       'c.json: producten[0].tarieven[0].einddatum: einddatum must not be before ingangsdatum',
     );
   });
