@@ -9,6 +9,7 @@ import type {
   Declaratieregel,
   EerderGedeclareerd,
   Levering,
+  Omvang,
   Periode,
   ToewijzingVoorDeclaratie,
 } from './types';
