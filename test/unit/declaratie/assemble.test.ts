@@ -51,7 +51,7 @@ const toewijzingen = Array.from({ length: 20 }, (_, i) => {
     { product: { categorie: '02', code: '02A01' }, omvang: { volume: 3, eenheid: '04', frequentie: '2' } },
     { product: { categorie: '05', code: '05A01' }, omvang: { volume: 1, eenheid: '82', frequentie: '4' } },
   ] as const;
-  const variant = products[i % products.length];
+  const variant = products[i % products.length] as (typeof products)[number];
   return hulpPerUur({
     toewijzingNummer: 5000 + i,
     bsn: bsnFor(i),

@@ -131,26 +131,15 @@ describe('325 reconciliation', () => {
     };
     expect(rules(mutate((d) => (d.DeclaratieNummer = 'D9')))).toEqual(['TR367']);
     expect(rules(mutate((d) => (d.TotaalIngediendBedrag.TotaalBedrag += 1)))).toContain('TR367');
-    const line = () => da.Clienten?.Client[0]?.Prestaties.Prestatie[0];
-    expect(line()).toBeDefined();
-    expect(
-      rules(
-        mutate((d) => {
-          (
-            d.Clienten?.Client[0]?.Prestaties.Prestatie[0] as {
-              ProductReferentie: { ReferentieNummer: string };
-            }
-          ).ProductReferentie.ReferentieNummer = 'ONBEKEND';
-        }),
-      ),
-    ).toEqual(['TR366']);
-    expect(
-      rules(
-        mutate((d) => {
-          (d.Clienten?.Client[0]?.Prestaties.Prestatie[0] as { GeleverdVolume: number }).GeleverdVolume += 1;
-        }),
-      ),
-    ).toEqual(['TR367']);
+    const firstLine = (d: typeof da) => {
+      const p = d.Clienten?.Client[0]?.Prestaties.Prestatie[0];
+      if (!p) throw new Error('the 325 lists no line');
+      return p;
+    };
+    expect(rules(mutate((d) => (firstLine(d).ProductReferentie.ReferentieNummer = 'ONBEKEND')))).toEqual([
+      'TR366',
+    ]);
+    expect(rules(mutate((d) => (firstLine(d).GeleverdVolume += 1)))).toEqual(['TR367']);
     expect(rules(mutate((d) => (d.TotaalToegekendBedrag.TotaalBedrag += 5)))).toEqual(['TR342']);
   });
 });
