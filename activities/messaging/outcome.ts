@@ -4,8 +4,8 @@ import type { ToewijzingOutcome } from './route';
 /* What the inbound path takes and answers (activities/inbound.ts); the API serves these shapes. */
 
 export interface InboundMessage {
-  /** The XML text as received. */
-  payload: string;
+  /** The message as received: its bytes (the transport), or text (read as its UTF-8 bytes). */
+  payload: string | Uint8Array;
   /** 'api', 'vecozo', … : with traceerId the transport's key for a message. */
   transport: string;
   traceerId?: string;
