@@ -2,6 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { requestId } from 'hono/request-id';
 import type { ApiKeyConfig } from '../app/config';
+import type { ProfileRegistry } from '../calendar/profile';
+import { loadProfiles } from '../config/profiles';
 import type { DatabaseHandle } from '../db';
 import { assignmentRoutes } from './assignments';
 import { type AuthEnv, requireApiKey } from './auth';
@@ -29,6 +31,8 @@ export interface ApiDeps {
   log?: AccessLog;
   /** Failed-auth limiting per client IP; default 10 failures per minute. */
   authLimit?: FailureLimiterOptions;
+  /** Protocol profiles (their calendars count working days in /v1/deadlines); default: the shipped config/. */
+  profiles?: ProfileRegistry;
   /** POST/GET /v1/messages (api/messages.ts); absent = not mounted. */
   messages?: MessageRouteDeps;
 }
@@ -50,8 +54,8 @@ export function createApi(deps: ApiDeps) {
   v1.route('/whoami', whoamiRoutes());
   v1.route('/escalations', escalationRoutes(deps));
   v1.route('/assignments', assignmentRoutes(deps));
-  v1.route('/deadlines', deadlineRoutes(deps));
-  if (deps.messages) v1.route('/', messageRoutes(deps.messages));
+  v1.route('/deadlines', deadlineRoutes({ ...deps, profiles: deps.profiles ?? loadProfiles() }));
+  if (deps.messages) v1.route('/', messageRoutes({ log, ...deps.messages }));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));
 

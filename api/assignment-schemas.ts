@@ -8,6 +8,7 @@ import {
   stopEvent,
   toewijzingVersion,
 } from '../workflows/assignment/contract-schemas';
+import { safeText } from './text';
 
 /*
  * The OpenAPI shapes of the assignment routes. Requests reuse the workflow contract's zod schemas (the
@@ -32,20 +33,33 @@ export const assignmentParams = z.object({
  * The contract's schemas may be built before @hono/zod-openapi adds `.openapi()` to zod (import order),
  * so each is re-wrapped from its shape here: the same fields and checks, plus an OpenAPI name.
  */
+/*
+ * Strings of an event are held to what PostgreSQL and XML can carry (api/text.ts): the eventId becomes
+ * the update id and lives in the workflow's history, so a NUL in it would poison the workflow. Every
+ * object is strict, nested ones too: an unknown field is refused, never silently dropped.
+ */
+const eventId = safeText(100).min(1);
+const replacement = z
+  .object({
+    ...correctionEvent.shape.replacement.unwrap().shape,
+    redenBeeindiging: safeText(100).optional(),
+  })
+  .strict();
+
 export const startEventSchema = z
-  .object(startEvent.shape)
+  .object({ ...startEvent.shape, eventId })
   .strict()
   .openapi('StartEvent', {
     example: { eventId: 'ecd-2026-0042-start', begindatum: '2026-11-02' },
   });
 export const stopEventSchema = z
-  .object(stopEvent.shape)
+  .object({ ...stopEvent.shape, eventId })
   .strict()
   .openapi('StopEvent', {
     example: { eventId: 'ecd-2026-0042-stop', einddatum: '2026-11-20', redenBeeindiging: '19' },
   });
 export const correctionEventSchema = z
-  .object(correctionEvent.shape)
+  .object({ ...correctionEvent.shape, eventId, replacement: replacement.optional() })
   .strict()
   .openapi('CorrectionEvent', {
     example: {
@@ -191,6 +205,15 @@ export const deadlineRowSchema = z
     due: z.iso.date(),
     escalated: z.boolean(),
     overdue: z.boolean(),
+    lateWorkingDays: z.number().int().min(0).openapi({
+      description: 'working days (the profile’s calendar) from the last day to today; 0 while on time',
+    }),
+    workingDaysLeft: z.number().int().min(0).openapi({
+      description: 'working days from today to the last day; 0 on the last day and once overdue',
+    }),
+    profile: z
+      .string()
+      .openapi({ example: 'iwmo-3.2', description: 'protocol profile whose calendar counts' }),
   })
   .openapi('OpenDeadline');
 

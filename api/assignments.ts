@@ -25,7 +25,7 @@ import {
   stopEventSchema,
 } from './assignment-schemas';
 import type { Principal } from './auth';
-import { booleanParam, cursorParam, decodeCursor, encodeCursor } from './cursor';
+import { booleanParam, cursorParam, decodeCursor, encodeCursor, positionInt } from './cursor';
 import { jsonBody } from './hygiene';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 
@@ -47,8 +47,15 @@ export interface AssignmentRouteDeps {
 const tags = ['assignments'];
 const eventErrors = errorResponses(401, 404, 409, 413, 415, 422, 429, 503);
 
-function eventRoute<S extends z.ZodType>(segment: string, schema: S, summary: string, description: string) {
+function eventRoute<S extends z.ZodType>(
+  operationId: string,
+  segment: string,
+  schema: S,
+  summary: string,
+  description: string,
+) {
   return createRoute({
+    operationId,
     method: 'post',
     path: `/{gemeente}/{nummer}/${segment}`,
     tags,
@@ -65,6 +72,7 @@ function eventRoute<S extends z.ZodType>(segment: string, schema: S, summary: st
 }
 
 const startRoute = eventRoute(
+  'startAssignmentCare',
   'start',
   startEventSchema,
   'Start of care (→ WMO305)',
@@ -72,12 +80,14 @@ const startRoute = eventRoute(
     'a Begindatum after today, …',
 );
 const stopRoute = eventRoute(
+  'stopAssignmentCare',
   'stop',
   stopEventSchema,
   'Stop of care (→ WMO307); RedenBeeindiging 20 is a temporary stop',
   'Refused with the rule it breaks: TR382 (no start), TR018 (before the start), TR413–TR415 (after a stop), …',
 );
 const correctionRoute = eventRoute(
+  'correctAssignmentDelivery',
   'corrections',
   correctionEventSchema,
   'Delete an earlier start or stop (StatusAanlevering 3), optionally with its replacement',
@@ -85,6 +95,7 @@ const correctionRoute = eventRoute(
 );
 
 const stateRoute = createRoute({
+  operationId: 'getAssignment',
   method: 'get',
   path: '/{gemeente}/{nummer}',
   tags,
@@ -97,9 +108,10 @@ const stateRoute = createRoute({
   },
 });
 
-const positionSchema = z.tuple([gemeenteCode, z.number().int()]);
+const positionSchema = z.tuple([gemeenteCode, positionInt]);
 
 const listRoute = createRoute({
+  operationId: 'listAssignments',
   method: 'get',
   path: '/',
   tags,

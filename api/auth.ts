@@ -40,7 +40,8 @@ export function requireApiKey(keys: ApiKeyConfig[], limiter: FailureLimiter) {
         headers: { 'retry-after': String(wait) },
       });
     }
-    const match = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '');
+    // The scheme is case-insensitive (RFC 9110 §11.1): 'bearer' and 'BEARER' are Bearer too.
+    const match = /^bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (!match?.[1]) {
       // Not counted: sending no key guesses nothing.
       throw problem(401, 'missing bearer token (Authorization: Bearer <api key>)', { headers: challenge() });

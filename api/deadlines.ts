@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { amsterdamDateOf } from '../calendar/amsterdam';
-import { party } from '../calendar/profile';
+import { type ProfileRegistry, party } from '../calendar/profile';
+import { workingDaysBetween } from '../calendar/working-days';
 import type { DatabaseHandle } from '../db';
 import { type DeadlinePosition, type DeadlineRecord, listDeadlines } from '../db/queries/assignments';
 import { agbCode, deadlinePageSchema, type deadlineRowSchema, gemeenteCode } from './assignment-schemas';
-import { booleanParam, cursorParam, decodeCursor, encodeCursor } from './cursor';
+import { booleanParam, cursorParam, decodeCursor, encodeCursor, positionDate, positionText } from './cursor';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 
 /*
@@ -15,13 +16,16 @@ import { bearerSecurity, createRouter, errorResponses, jsonContent } from './rou
 
 export interface DeadlineRouteDeps {
   database: DatabaseHandle;
+  /** Protocol profiles (config/): whose working days count each deadline. */
+  profiles: ProfileRegistry;
   /** Today in Europe/Amsterdam; default from the clock. */
   today?: () => string;
 }
 
-const positionSchema = z.tuple([z.iso.date(), z.string().max(40), z.string().max(60)]);
+const positionSchema = z.tuple([positionDate, positionText(40), positionText(60)]);
 
 const listRoute = createRoute({
+  operationId: 'listDeadlines',
   method: 'get',
   path: '/',
   tags: ['assignments'],
@@ -43,7 +47,20 @@ const listRoute = createRoute({
   },
 });
 
-function present(d: DeadlineRecord, today: string): z.infer<typeof deadlineRowSchema> {
+/**
+ * The calendar of the profile the assignment runs under (the read model's `profile`, which the workflow
+ * escalates with), or of its gemeente's profile should that id be gone from the configuration.
+ */
+function calendarOf(profiles: ProfileRegistry, d: DeadlineRecord) {
+  return (profiles.profiles.get(d.profile) ?? profiles.profileFor(d.gemeente)).workingDays;
+}
+
+function present(
+  d: DeadlineRecord,
+  today: string,
+  profiles: ProfileRegistry,
+): z.infer<typeof deadlineRowSchema> {
+  const calendar = calendarOf(profiles, d);
   return {
     workflowId: d.workflowId,
     gemeente: d.gemeente,
@@ -56,6 +73,10 @@ function present(d: DeadlineRecord, today: string): z.infer<typeof deadlineRowSc
     due: d.due,
     escalated: d.escalated,
     overdue: d.due < today,
+    // Half-open (from, to] as the workflow counts lateness: the last day itself is still on time.
+    lateWorkingDays: d.due < today ? workingDaysBetween(d.due, today, calendar) : 0,
+    workingDaysLeft: d.due > today ? workingDaysBetween(today, d.due, calendar) : 0,
+    profile: d.profile,
   };
 }
 
@@ -72,6 +93,6 @@ export function deadlineRoutes(deps: DeadlineRouteDeps) {
       ...(after && { after }),
     });
     const nextCursor = page.next ? encodeCursor([page.next.due, page.next.workflowId, page.next.id]) : null;
-    return c.json({ items: page.items.map((d) => present(d, day)), nextCursor }, 200);
+    return c.json({ items: page.items.map((d) => present(d, day, deps.profiles)), nextCursor }, 200);
   });
 }

@@ -6,6 +6,7 @@ import {
   listEscalations,
   type Position,
 } from '../db/queries/escalations';
+import { cursorParam, decodeCursor, encodeCursor, positionTime } from './cursor';
 import { problem } from './problem';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 
@@ -60,18 +61,11 @@ const pageSchema = z
   })
   .openapi('EscalationPage');
 
-function encodeCursor(p: Position): string {
-  return Buffer.from(JSON.stringify([p.createdAt, p.id])).toString('base64url');
-}
-
-const positionSchema = z.tuple([z.string().max(40), z.uuid()]);
-function decodeCursor(cursor: string): Position | undefined {
-  try {
-    const parsed = positionSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { createdAt: parsed.data[0], id: parsed.data[1] } : undefined;
-  } catch {
-    return undefined;
-  }
+const positionSchema = z.tuple([positionTime, z.uuid()]);
+const cursorOf = (p: Position) => encodeCursor([p.createdAt, p.id]);
+function positionOf(cursor: string): Position | undefined {
+  const at = decodeCursor(positionSchema, cursor);
+  return at && { createdAt: at[0], id: at[1] };
 }
 
 const listQuery = z.object({
@@ -85,14 +79,11 @@ const listQuery = z.object({
     .regex(/^[0-9]{8}$/, 'AGB code is 8 digits')
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z
-    .string()
-    .max(200)
-    .refine((c) => decodeCursor(c) !== undefined, 'must be a nextCursor from an earlier page')
-    .optional(),
+  cursor: cursorParam(positionSchema),
 });
 
 const listRoute = createRoute({
+  operationId: 'listEscalations',
   method: 'get',
   path: '/',
   tags: ['escalations'],
@@ -106,6 +97,7 @@ const listRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: 'getEscalation',
   method: 'get',
   path: '/{id}',
   tags: ['escalations'],
@@ -154,13 +146,13 @@ export function escalationRoutes({ database }: { database: DatabaseHandle }) {
   return createRouter()
     .openapi(listRoute, async (c) => {
       const { limit, cursor, ...filter } = c.req.valid('query');
-      const after = cursor ? decodeCursor(cursor) : undefined;
+      const after = cursor ? positionOf(cursor) : undefined;
       const page = await listEscalations(database.db, c.get('principal'), filter, {
         limit,
         ...(after && { after }),
       });
       return c.json(
-        { items: page.items.map(present), nextCursor: page.next ? encodeCursor(page.next) : null },
+        { items: page.items.map(present), nextCursor: page.next ? cursorOf(page.next) : null },
         200,
       );
     })

@@ -12,9 +12,10 @@ import {
   payloadOf,
 } from '../db/queries/messages';
 import type { Principal } from './auth';
-import { cursorParam, decodeCursor, encodeCursor } from './cursor';
-import { problem } from './problem';
+import { cursorParam, decodeCursor, encodeCursor, positionTime, timestampParam } from './cursor';
+import { problem, reasonPhrase } from './problem';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
+import { safeText } from './text';
 
 /*
  * The message archive under /v1/messages: every message in and out with its status history — listed
@@ -97,7 +98,7 @@ const conversationSchema = z
   })
   .openapi('MessageConversation');
 
-const positionSchema = z.tuple([z.string().max(40), z.uuid()]);
+const positionSchema = z.tuple([positionTime, z.uuid()]);
 
 const filterFields = {
   direction: z.enum(messageDirection).optional(),
@@ -106,10 +107,10 @@ const filterFields = {
     .regex(/^WMO3[0-9]{2}$/, 'a message type is WMO and its number, e.g. WMO301')
     .optional(),
   status: z.enum([...inboxStatus, ...outboxStatus]).optional(),
-  conversatieId: z.string().min(1).max(100).optional(),
-  traceerId: z.string().min(1).max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'received/created at or after' }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'received/created before' }),
+  conversatieId: safeText(100).min(1).optional(),
+  traceerId: safeText(100).min(1).optional(),
+  from: timestampParam.optional().openapi({ description: 'received/created at or after' }),
+  to: timestampParam.optional().openapi({ description: 'received/created before' }),
 };
 const fromBeforeTo = (q: { from?: string | undefined; to?: string | undefined }) =>
   !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to);
@@ -138,6 +139,7 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 // ---- routes ----
 
 const listRoute = createRoute({
+  operationId: 'listMessages',
   method: 'get',
   path: '/',
   tags,
@@ -148,6 +150,7 @@ const listRoute = createRoute({
 });
 
 const exportRoute = createRoute({
+  operationId: 'exportMessages',
   method: 'get',
   path: '/export',
   tags,
@@ -164,6 +167,7 @@ const exportRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: 'getMessage',
   method: 'get',
   path: '/{id}',
   tags,
@@ -174,6 +178,7 @@ const getRoute = createRoute({
 });
 
 const xmlRoute = createRoute({
+  operationId: 'getMessageXml',
   method: 'get',
   path: '/{id}/xml',
   tags,
@@ -187,6 +192,7 @@ const xmlRoute = createRoute({
 });
 
 const conversationRoute = createRoute({
+  operationId: 'getMessageConversation',
   method: 'get',
   path: '/{id}/conversation',
   tags,
@@ -253,14 +259,57 @@ async function* exportLines(
   } while (after);
 }
 
-function streamOf(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+/** The last line of an export that failed after its 200 went out: says so, with no data and no internals. */
+export function exportErrorLine(written: number, requestId: string): string {
+  const error = {
+    status: 500,
+    title: reasonPhrase(500),
+    detail:
+      `export failed after ${written} message(s); the lines before this one are complete, ` +
+      `the rest is missing: export again from the last one's time, quote request id ${requestId} when reporting it`,
+    requestId,
+  };
+  return `${JSON.stringify({ error })}\n`;
+}
+
+/** What the log may know of a failure: its class and PostgreSQL's SQLSTATE, never its message (SQL, parameters). */
+function failureName(err: unknown): string {
+  const name = err instanceof Error ? err.name : typeof err;
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  const code = (err as { code?: unknown })?.code ?? cause?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `${name} (SQLSTATE ${code})` : name;
+}
+
+/**
+ * The export's body. The first line is read before the response starts (a failure there is an ordinary
+ * problem); a failure later cannot change the 200 any more, so it ends the stream with an error line
+ * the client can see and logs one line — instead of cutting the body off with nothing to tell a
+ * truncated archive from a complete one.
+ */
+async function exportStream(
+  lines: AsyncGenerator<string>,
+  report: { log: (line: string) => void; requestId: string },
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
+  const first = await lines.next();
+  let pending: IteratorResult<string> | undefined = first;
+  let written = 0;
   return new ReadableStream({
     // Pull: the next line is read from the database only when the client took the previous one.
     async pull(controller) {
-      const { value, done } = await lines.next();
-      if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
+      try {
+        const { value, done } = pending ?? (await lines.next());
+        pending = undefined;
+        if (done) return controller.close();
+        controller.enqueue(encoder.encode(value));
+        written += 1;
+      } catch (err) {
+        report.log(
+          `[api] export failed after ${written} message(s): ${failureName(err)} req=${report.requestId}`,
+        );
+        controller.enqueue(encoder.encode(exportErrorLine(written, report.requestId)));
+        controller.close();
+      }
     },
     async cancel() {
       await lines.return(undefined);
@@ -271,9 +320,12 @@ function streamOf(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
 export function messageArchiveRoutes({
   db,
   exportPageSize = defaultExportPageSize,
+  log = (line: string) => console.log(line),
 }: {
   db: Database;
   exportPageSize?: number;
+  /** Where a failed export's one line goes (the API's log). */
+  log?: (line: string) => void;
 }) {
   return createRouter()
     .openapi(listRoute, async (c) => {
@@ -291,12 +343,14 @@ export function messageArchiveRoutes({
       const query = c.req.valid('query');
       const options = { xml: query.xml, pageSize: exportPageSize };
       const lines = exportLines(db, scopeOf(c.get('principal')), filterOf(query), options);
+      const requestId = (c.get('requestId' as never) as string | undefined) ?? '-';
+      const body = await exportStream(lines, { log, requestId });
       const headers = {
         'content-type': 'application/x-ndjson; charset=utf-8',
         'content-disposition': 'attachment; filename="messages.ndjson"',
       };
       // A plain Response: the route's typed responses cannot express a streamed body.
-      return new Response(streamOf(lines), { status: 200, headers }) as never;
+      return new Response(body, { status: 200, headers }) as never;
     })
     .openapi(getRoute, async (c) => {
       const m = await getMessage(db, scopeOf(c.get('principal')), c.req.valid('param').id);

@@ -7,6 +7,7 @@ import { partiesOf, sniffHeaderBytes } from '../activities/messaging/sniff';
 import type { Database } from '../db';
 import { type AuthEnv, mayAccess, type Principal } from './auth';
 import { messageArchiveRoutes } from './message-archive';
+import { bearerSecurity } from './router';
 
 /*
  * iWmo XML messages in: POST /v1/messages stores, decodes and routes one message (activities/inbound.ts)
@@ -26,6 +27,8 @@ export interface MessageRouteDeps {
   inbound: Pick<Inbound, 'receiveMessage'>;
   /** Messages per database page of GET /v1/messages/export; default 100. */
   exportPageSize?: number;
+  /** The API's log (a failed export's line); createApi passes its own. */
+  log?: (line: string) => void;
 }
 
 /** OP179: 25 MB per file. */
@@ -153,8 +156,10 @@ const limit = bodyLimit({
 // ---- routes ----
 
 const postMessage = createRoute({
+  operationId: 'receiveMessage',
   method: 'post',
   path: '/messages',
+  security: bearerSecurity,
   summary: 'Receive an iWmo 3.2 XML message',
   description:
     'Stored first, then decoded and routed: a WMO301 starts or updates one assignment workflow per ' +

@@ -16,6 +16,7 @@ export const principalSchema = z
   .openapi('Principal');
 
 const whoami = createRoute({
+  operationId: 'whoami',
   method: 'get',
   path: '/',
   tags: ['auth'],

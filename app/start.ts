@@ -141,6 +141,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     database,
     apiKeys: config.API_KEYS,
+    profiles,
     messages: { db: database.db, inbound },
     codec: {
       payloadCodec: new EncryptionCodec(secrets.keyring),

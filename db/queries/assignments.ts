@@ -86,6 +86,8 @@ export interface DeadlineFilter {
 export interface DeadlineRecord extends OpenDeadline {
   workflowId: string;
   gemeente: string;
+  /** Protocol profile of the assignment: its calendar counts the working days. */
+  profile: string;
   aanbieder: string;
   toewijzingNummer: number;
 }
@@ -127,6 +129,7 @@ export async function listDeadlines(
       gemeente: assignments.gemeente,
       aanbieder: assignments.aanbieder,
       toewijzingNummer: assignments.toewijzingNummer,
+      profile: assignments.profile,
       deadline: element.d,
     })
     .from(assignments)

@@ -19,9 +19,8 @@ import {
  *     Identificatie are the heen's (the same link routeRetour uses);
  *   - what followed: the messages out of the workflows a message in was routed to (a 301's 305/307),
  *     and the messages in routed to those workflows (a later 301 version, the 306/308);
- *   - the transport's conversatieId, when two inbox messages share one.
- * Once the outbox has conversatie_id, add `inArray(outboxMessages.conversatieId, conversaties)` to the
- * outbox links and collect outbox conversatieIds too.
+ *   - the transport's conversatieId, on either side: a 302 carries its 301's (CC05), a heen message
+ *     out its own, which the gemeente's retour carries back.
  */
 
 /** Retour type in → the heen type out it answers (our sent message, their retour). */
@@ -71,6 +70,13 @@ function workflowsOf(found: Found): string[] {
   return [...ids];
 }
 
+function conversatiesOf(found: Found): string[] {
+  const ids = new Set<string>();
+  for (const m of [...found.inbox.values(), ...found.outbox.values()])
+    if (m.conversatieId) ids.add(m.conversatieId);
+  return [...ids];
+}
+
 const textArray = (values: string[]) =>
   sql`array[${sql.join(
     values.map((v) => sql`${v}`),
@@ -84,7 +90,7 @@ async function moreInbox(db: Database, scope: ArchiveScope, found: Found, limit:
     .map((o) => o.idempotencyKey.slice(retourKeyPrefix.length))
     .filter((id) => uuidPattern.test(id));
   const workflows = workflowsOf(found);
-  const conversaties = [...found.inbox.values()].flatMap((m) => (m.conversatieId ? [m.conversatieId] : []));
+  const conversaties = conversatiesOf(found);
   const links = [
     heenIds.length ? inArray(inboxMessages.id, heenIds) : undefined,
     workflows.length
@@ -113,7 +119,9 @@ async function moreOutbox(db: Database, scope: ArchiveScope, found: Found, limit
   if (!inScope) return [];
   const ins = [...found.inbox.values()];
   const workflows = workflowsOf(found);
+  const conversaties = conversatiesOf(found);
   const links = [
+    conversaties.length ? inArray(outboxMessages.conversatieId, conversaties) : undefined,
     ins.length
       ? inArray(
           outboxMessages.idempotencyKey,

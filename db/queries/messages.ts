@@ -9,9 +9,8 @@ import type { Scope } from './escalations';
  * Time is received_at for a message in, created_at for one out. A message is in scope when the caller
  * acts for its Afzender or Ontvanger (an inbox message whose header was unreadable: for the key that
  * posted it). Payloads are read one message at a time (`payloadOf`), never in a list.
- *
- * The outbox has no conversatie_id yet: a conversatieId filter finds inbox messages only, and
- * conversations link outbox messages by idempotency key, workflow id and the retour's header.
+ * A conversatieId filter matches both sides: the inbox's from the transport, the outbox's set when the
+ * message is created (a 302 takes its 301's, CC05) or at its first send (a heen message's own traceerId).
  */
 
 export type ArchiveScope = Scope & { keyId: string };
@@ -79,8 +78,7 @@ export const outboxColumns = {
   ontvanger: outboxMessages.ontvanger,
   identificatie: outboxMessages.identificatie,
   traceerId: outboxMessages.traceerId,
-  // Once outbox_messages.conversatie_id exists: outboxMessages.conversatieId.
-  conversatieId: sql<string | null>`null::text`,
+  conversatieId: outboxMessages.conversatieId,
   workflowId: outboxMessages.workflowId,
   sizeBytes: sql<number>`octet_length(${outboxMessages.payload})`.mapWith(Number),
   at: outboxMessages.createdAt,
@@ -148,13 +146,13 @@ async function outboxPage(
   page: { limit: number; order: Order; after?: MessagePosition },
 ): Promise<MessageSummary[]> {
   const inScope = outboxScope(scope);
-  // No conversatie_id on the outbox yet: a conversatieId filter matches no outgoing message.
-  if (!inScope || f.conversatieId) return [];
+  if (!inScope) return [];
   const t = outboxMessages;
   const where = and(
     inScope,
     f.type ? eq(t.messageType, f.type) : undefined,
     f.status ? eq(t.status, f.status as 'pending') : undefined,
+    f.conversatieId ? eq(t.conversatieId, f.conversatieId) : undefined,
     f.traceerId ? eq(t.traceerId, f.traceerId) : undefined,
     f.from ? sql`${t.createdAt} >= ${f.from.toISOString()}::timestamptz` : undefined,
     f.to ? lt(t.createdAt, sql`${f.to.toISOString()}::timestamptz`) : undefined,

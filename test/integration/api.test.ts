@@ -1,15 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEscalationActivities } from '../../activities/escalation';
 import type { EscalationInput } from '../../activities/types';
 import { createApi } from '../../api/app';
+import { deadlineRoutes } from '../../api/deadlines';
 import { jsonBody, xmlBody } from '../../api/hygiene';
 import { problem } from '../../api/problem';
-import { errorResponses, jsonContent } from '../../api/router';
+import { createRouter, errorResponses, jsonContent } from '../../api/router';
 import { type ApiKeyConfig, loadConfig } from '../../app/config';
 import { repoRoot } from '../../app/temporal-binaries';
+import { loadProfiles } from '../../config/profiles';
+import { assignments } from '../../db';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 
@@ -129,6 +135,18 @@ describe('authentication', () => {
     expect(await problemOf(wrong)).toMatchObject({ detail: 'unknown API key' });
     const ok = await app.request('/v1/whoami', { headers: utrecht.auth });
     expect(await ok.json()).toEqual({ id: 'gemeente-1916', aanbieders: [], gemeenten: ['1916'] });
+  });
+
+  it('reads the scheme case-insensitively (RFC 9110): bearer and BEARER are Bearer', async () => {
+    const { app } = api();
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await app.request('/v1/whoami', {
+        headers: { authorization: `${scheme} ${utrecht.token}` },
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+    const basic = await app.request('/v1/whoami', { headers: { authorization: `Basic ${utrecht.token}` } });
+    expect(basic.status).toBe(401);
   });
 
   it('refuses a client with 429 + Retry-After after 10 unknown keys in a minute, valid key or not', async () => {
@@ -329,7 +347,78 @@ describe('OpenAPI', () => {
 
     const docs = await app.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+  });
+
+  // What `npx @redocly/cli lint --extends recommended` checks of our document, checked by structure
+  // (the CLI is not a dependency): run on the file scripts/openapi.ts writes for CI.
+  it('scripts/openapi.ts writes the whole document, and it keeps the recommended rules', () => {
+    const run = spawnSync('npx', ['tsx', 'scripts/openapi.ts', '-'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    type Op = {
+      operationId?: string;
+      security?: Record<string, string[]>[];
+      parameters?: { name: string; in: string; required?: boolean }[];
+      responses: Record<string, unknown>;
+    };
+    const doc = JSON.parse(run.stdout) as {
+      info: { license?: unknown };
+      servers?: { url: string }[];
+      paths: Record<string, Record<string, Op>>;
+      webhooks: Record<string, Record<string, Op>>;
+    };
+    expect(doc.servers?.length).toBeGreaterThan(0);
+    for (const server of doc.servers ?? [])
+      expect(server.url === '/' || !server.url.endsWith('/')).toBe(true);
+    expect(doc.info.license).toBeDefined();
+    const ops = (from: Record<string, Record<string, Op>>) =>
+      Object.entries(from).flatMap(([path, byMethod]) =>
+        Object.entries(byMethod).map(([method, op]) => ({ name: `${method} ${path}`, path, op })),
+      );
+    const paths = ops(doc.paths);
+    expect(paths).toHaveLength(15);
+    const all = [...paths, ...ops(doc.webhooks)];
+    const operationIds = all.map((o) => o.op.operationId);
+    for (const { name, op } of all) expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(new Set(operationIds).size).toBe(all.length);
+    expect(operationIds).toEqual(
+      expect.arrayContaining(['listMessages', 'startAssignmentCare', 'receiveMessage']),
+    );
+    for (const { name, path, op } of all) {
+      if (path.startsWith('/v1/')) expect(op.security, name).toEqual([{ bearer: [] }]);
+      else expect(op.security, name).toBeDefined();
+      expect(
+        Object.keys(op.responses).some((s) => /^4[0-9]{2}$/.test(s)),
+        `${name}: a 4xx`,
+      ).toBe(true);
+      for (const [, param] of path.matchAll(/\{([^}]+)\}/g)) {
+        const declared = op.parameters?.find((p) => p.in === 'path' && p.name === param);
+        expect(declared?.required, `${name}: path parameter ${param}`).toBe(true);
+      }
+    }
+  });
+});
+
+// Needs swagger-ui-dist (5.x) as a dependency: api/docs.ts serves Swagger UI from node_modules.
+describe('GET /docs: Swagger UI from the installed swagger-ui-dist, no CDN [needs dependency swagger-ui-dist]', () => {
+  it('references only same-origin assets, and each answers 200 with its type', async () => {
+    const { app } = api();
+    const page = await app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThanOrEqual(3);
+    expect(html).not.toMatch(/https?:|\/\/[a-z]/i);
+    for (const ref of refs) {
+      expect(ref, ref).toMatch(/^\/[^/]/);
+      const asset = await app.request(ref);
+      expect(asset.status, ref).toBe(200);
+      expect(asset.headers.get('content-type'), ref).toMatch(/^(text\/css|text\/javascript|image\/png)/);
+      expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(0);
+    }
+    const init = await (await app.request('/docs/assets/init.js')).text();
+    expect(init).toContain("url: '/openapi.json'");
+    expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+    expect((await app.request('/docs/assets/..%2F..%2Fpackage.json')).status).toBe(404);
   });
 });
 
@@ -483,5 +572,147 @@ describe('keys CLI', () => {
     });
     expect(dup.status).toBe(2);
     expect(dup.stderr).toMatch(/--id: API_KEYS already has a key 'gemeente-1916'/);
+  });
+});
+
+describe('event bodies: text PostgreSQL and XML can carry, strict all the way down (issue 13)', () => {
+  // No workflow wmo:1916:1 exists: a body that passed validation would be answered 404, not 422.
+  const post = (segment: string, body: unknown) =>
+    api().app.request(`/v1/assignments/1916/1/${segment}`, json(body));
+
+  async function refused(segment: string, body: unknown, field: string) {
+    const res = await post(segment, body);
+    expect(res.status, `${segment} ${field}`).toBe(422);
+    const problem = (await problemOf(res)) as { findings: { path: string; message: string }[] };
+    expect(problem.findings.map((f) => f.path)).toContain(field);
+    expect(JSON.stringify(problem)).not.toContain('\\u0000');
+  }
+
+  it('refuses NUL, other C0 controls, lone surrogates and overlong text in every string field', async () => {
+    for (const bad of ['x\u0000y', 'x\u0007y', 'x\uD800y', 'x\uDC00', 'x'.repeat(101)]) {
+      await refused('start', { eventId: bad, begindatum: '2026-11-02' }, 'body.eventId');
+      await refused(
+        'stop',
+        { eventId: bad, einddatum: '2026-11-20', redenBeeindiging: '19' },
+        'body.eventId',
+      );
+      await refused(
+        'corrections',
+        { eventId: bad, target: 'start', statusAanlevering: '3', begindatum: '2026-11-02' },
+        'body.eventId',
+      );
+    }
+    const correction = { eventId: 'c-1', target: 'stop', statusAanlevering: '3', begindatum: '2026-11-02' };
+    await refused(
+      'corrections',
+      { ...correction, replacement: { redenBeeindiging: '1\u00009' } },
+      'body.replacement.redenBeeindiging',
+    );
+    // Tab, LF, CR and a surrogate pair are text: the request passes validation (404: no such workflow).
+    expect((await post('start', { eventId: 'a\tb\n\r😀', begindatum: '2026-11-02' })).status).toBe(404);
+  });
+
+  it('refuses unknown fields in nested objects like outer ones', async () => {
+    await refused(
+      'corrections',
+      {
+        eventId: 'c-2',
+        target: 'start',
+        statusAanlevering: '3',
+        begindatum: '2026-11-02',
+        replacement: { begindatum: '2026-11-03', begindatumm: '2026-11-04' },
+      },
+      'body.replacement',
+    );
+    await refused('start', { eventId: 's-1', begindatum: '2026-11-02', extra: 1 }, 'body');
+  });
+});
+
+describe('GET /v1/deadlines: lateness in working days of the assignment’s profile (issue 13)', () => {
+  it('counts late and left in working days, with the profile’s own closing days', async () => {
+    // A copy of config/ in which gemeente 1916's profile closes on Tuesday 2026-12-01.
+    const dir = mkdtempSync(join(tmpdir(), 'iwmo-profiles-'));
+    try {
+      cpSync(join(repoRoot, 'config'), dir, { recursive: true });
+      const file = join(dir, 'profiles', 'leidschendam-voorburg-2019.json');
+      const profile = JSON.parse(readFileSync(file, 'utf8'));
+      profile.workingDays.extraClosingDays = ['2026-12-01'];
+      writeFileSync(file, JSON.stringify(profile));
+      const deadlines = [
+        {
+          id: 'verstuur-305#1',
+          action: 'verstuur-305',
+          owner: 'aanbieder',
+          rule: 'OP271',
+          due: '2026-11-27',
+          escalated: true,
+        },
+        {
+          id: 'verstuur-307#1',
+          action: 'verstuur-307',
+          owner: 'aanbieder',
+          rule: 'OP272',
+          due: '2026-12-08',
+          escalated: false,
+        },
+        {
+          id: 'verstuur-306#1',
+          action: 'verstuur-306',
+          owner: 'gemeente',
+          rule: 'OP273',
+          due: '2026-12-03',
+          escalated: false,
+        },
+      ];
+      const row = (gemeente: string, nummer: number, profileId: string) => ({
+        workflowId: `wmo:${gemeente}:${nummer}`,
+        gemeente,
+        toewijzingNummer: nummer,
+        aanbieder: '55550001',
+        clientRef: 'c-test',
+        ingangsdatum: '2026-11-01',
+        profile: profileId,
+        status: 'toegewezen',
+        openDeadlines: deadlines,
+      });
+      await testDb.handle.db
+        .insert(assignments)
+        .values([row('0384', 7001, 'iwmo-3.2'), row('1916', 7002, 'leidschendam-voorburg-2019')]);
+      const app = createRouter();
+      app.use(async (c, next) => {
+        c.set('principal', { id: 'deadline-test', aanbieders: ['55550001'], gemeenten: [] });
+        await next();
+      });
+      // Thursday 2026-12-03: 11-27 was a Friday, 12-08 is a Tuesday.
+      app.route(
+        '/v1/deadlines',
+        deadlineRoutes({ database: testDb.handle, profiles: loadProfiles(dir), today: () => '2026-12-03' }),
+      );
+      const res = await app.request('/v1/deadlines');
+      expect(res.status).toBe(200);
+      const { items } = (await res.json()) as { items: Record<string, unknown>[] };
+      const pick = (i: Record<string, unknown>) => [
+        i.gemeente,
+        i.due,
+        i.overdue,
+        i.lateWorkingDays,
+        i.workingDaysLeft,
+      ];
+      expect(items.map(pick).sort()).toEqual(
+        [
+          // iwmo-3.2: Mon 30, Tue 1, Wed 2, Thu 3 late; Fri 4, Mon 7, Tue 8 left; the last day itself is on time.
+          ['0384', '2026-11-27', true, 4, 0],
+          ['0384', '2026-12-03', false, 0, 0],
+          ['0384', '2026-12-08', false, 0, 3],
+          // Its own profile: Tuesday 12-01 is closed, so one working day less late.
+          ['1916', '2026-11-27', true, 3, 0],
+          ['1916', '2026-12-03', false, 0, 0],
+          ['1916', '2026-12-08', false, 0, 3],
+        ].sort(),
+      );
+      expect(items.find((i) => i.gemeente === '1916')?.profile).toBe('leidschendam-voorburg-2019');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInbound } from '../../activities/inbound';
 import { createMessageActivities } from '../../activities/messages';
@@ -381,5 +381,161 @@ describe('GET /v1/messages/export', () => {
     expect(Buffer.from(line.xmlBase64, 'base64').toString('utf8')).toBe(xml);
     expect(ids(await exported('', tokens.other))).toEqual([m.otherGarbage]);
     expect((await get('/messages/export?type=x')).status).toBe(422);
+  });
+});
+
+describe('conversatieId: both directions (issue 13)', () => {
+  // A 301 that came over a transport with uuid ids: its 302 takes the 301's conversatieId (CC05).
+  const conversatie = '6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f';
+  const ours = { in301: '', out302: '' };
+
+  beforeAll(async () => {
+    const in301 = await inbound().receiveMessage({
+      payload: wmo301('ARC-3', [903]),
+      transport: 'test',
+      traceerId: '0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
+      conversatieId: conversatie,
+    });
+    ours.in301 = in301.messageId;
+    const other = assignmentWorkflowId(sampleGemeente, 903);
+    const sent = await createMessageActivities({ db: db(), codec: pool }).sendMessage({
+      idempotencyKey: `${other}:302`,
+      workflowId: other,
+      dagtekening: today,
+      message: { type: 'WMO302', heenMessageId: ours.in301, retourCodes: [] },
+    });
+    ours.out302 = sent.outboxId;
+  });
+
+  it('finds the 301 and its 302 by the ConversatieId: list, conversation and export', async () => {
+    const [row] = await db().select().from(outboxMessages).where(eq(outboxMessages.id, ours.out302));
+    expect(row?.conversatieId).toBe(conversatie);
+    const page = await json(`/messages?conversatieId=${conversatie}`);
+    expect(ids(page.items).sort()).toEqual([ours.in301, ours.out302].sort());
+    expect(page.items.map((i: { conversatieId: string }) => i.conversatieId)).toEqual([
+      conversatie,
+      conversatie,
+    ]);
+    const found = (await json(`/messages/${ours.in301}/conversation`)).messages;
+    expect(ids(found)).toEqual([ours.in301, ours.out302]);
+    expect(found.map((x: { conversatieId: string }) => x.conversatieId)).toEqual([conversatie, conversatie]);
+    const res = await get(`/messages/export?conversatieId=${conversatie}`);
+    const lines = (await res.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(ids(lines)).toEqual([ours.in301, ours.out302]);
+  });
+});
+
+describe('input PostgreSQL cannot take is a 422, never a 500 (issue 13)', () => {
+  const b64 = (v: unknown) =>
+    Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+  const uuid = '6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f';
+
+  async function refused(path: string, field: string) {
+    const res = await get(path);
+    expect(res.status, path).toBe(422);
+    const body = (await res.json()) as { detail: string; findings: { path: string }[] };
+    expect(body.findings[0]?.path, path).toBe(field);
+    expect(body.detail).not.toContain('\u0000');
+  }
+
+  it('timestamps outside PostgreSQL’s range, NUL in text filters', async () => {
+    await refused('/messages?from=0000-01-01T00:00:00Z', 'query.from');
+    await refused('/messages?to=0000-12-31T23:59:59Z', 'query.to');
+    await refused('/messages/export?from=0000-01-01T00:00:00Z', 'query.from');
+    await refused('/messages?conversatieId=a%00b', 'query.conversatieId');
+    await refused('/messages?traceerId=a%00b', 'query.traceerId');
+    await refused('/messages/export?traceerId=a%01b', 'query.traceerId');
+    await refused(`/messages?traceerId=${'x'.repeat(101)}`, 'query.traceerId');
+    // Still fine: the first and last instants PostgreSQL reads this way.
+    expect((await get('/messages?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z')).status).toBe(200);
+  });
+
+  it('forged cursors on every list route', async () => {
+    const forged: Record<string, unknown[]> = {
+      '/messages': [
+        ['not a time', uuid],
+        ['0000-01-01T00:00:00.000000Z', uuid],
+        ['2026-13-45T99:00:00.000000Z', uuid],
+        ['2026-11-20T10:00:00.000000Z', 'x\u0000'],
+      ],
+      '/escalations': [
+        ['yesterday', uuid],
+        ['0000-01-01 00:00:00+00', uuid],
+      ],
+      '/assignments': [
+        ['0384', 1e12],
+        ['0384', 1.5],
+        ['03\u000084', 1],
+      ],
+      '/deadlines': [
+        ['0000-01-01', 'wmo:0384:1', 'd'],
+        ['2026-11-20', 'wmo\u0000', 'd'],
+        ['2026-11-20', 'wmo:0384:1', '\uD800'],
+      ],
+    };
+    const junk = ['!!!', b64('{not json'), b64({ a: 1 }), b64([1, 2, 3]), b64('null'), 'A'.repeat(5000)];
+    for (const [route, positions] of Object.entries(forged))
+      for (const cursor of [...junk, ...positions.map(b64)])
+        await refused(`${route}?cursor=${cursor}`, 'query.cursor');
+  });
+});
+
+describe('GET /v1/messages/export that fails after it started (issue 13)', () => {
+  it('ends with an error line the client sees, and logs one line without SQL or parameters', async () => {
+    const lines: string[] = [];
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const app = createApi({
+      temporal: env.client,
+      namespace: 'default',
+      taskQueue: 'archive-test',
+      database: testDb.handle,
+      apiKeys,
+      log: (line) => lines.push(line),
+      messages: { db: db(), inbound: inbound(), exportPageSize: 2 },
+    });
+    const res = await app.request('/v1/messages/export', {
+      headers: { authorization: `Bearer ${tokens.aanbieder}`, 'x-request-id': 'export-fault-1' },
+    });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    // The first page is out; the next page's query finds no table.
+    await db().execute(sql`alter table message_events rename to message_events_away`);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+    } finally {
+      await db().execute(sql`alter table message_events_away rename to message_events`);
+    }
+    const printed = errors.mock.calls.map((c) => c.map(String).join(' '));
+    errors.mockRestore();
+    const out = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const last = out.at(-1);
+    expect(out.length).toBe(3);
+    expect(out.slice(0, -1).every((l) => typeof l.id === 'string')).toBe(true);
+    expect(last).toEqual({
+      error: {
+        status: 500,
+        title: 'Internal Server Error',
+        detail: expect.any(String),
+        requestId: 'export-fault-1',
+      },
+    });
+    expect(last.error.detail).toContain('after 2 message(s)');
+    const failures = lines.filter((l) => !l.startsWith('[api] GET'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^\[api\] export failed after 2 message\(s\): \w+.* req=export-fault-1$/);
+    const logged = [...lines, ...printed].join('\n');
+    expect(logged).not.toMatch(/select|message_events|params/i);
   });
 });
