@@ -836,7 +836,8 @@ describe('issue 13: bytes that are not UTF-8 text are kept as sent and rejected 
       expect(await meta.json()).toMatchObject({ status: 'rejected', sizeBytes: bytes.byteLength });
       // Sent again: the same row, the same answer; nothing reached a workflow.
       const again = await postBytes(bytes);
-      expect(again.body).toMatchObject({ messageId: row.id, duplicate: true, status: 'rejected' });
+      expect(again.status).toBe(422);
+      expect(again.body.outcome).toMatchObject({ messageId: row.id, duplicate: true, status: 'rejected' });
     },
   );
 
