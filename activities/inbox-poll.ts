@@ -104,7 +104,15 @@ export function createInboxPollActivities({
      */
     async resumeStrandedInbox(): Promise<ResumeStrandedResult> {
       if (!inbound?.resumeStranded) return { resumed: 0, failed: 0 };
-      const result = await inbound.resumeStranded();
+      let result: ResumeStrandedResult;
+      try {
+        result = await inbound.resumeStranded();
+      } catch (err) {
+        // Best effort: the database is away, the round meets that on its own and the next one sweeps.
+        // No retry (it would hold up the round); only the error's name, never a query with its values.
+        log(`[poller] sweep of stranded inbox rows failed (${err instanceof Error ? err.name : 'error'})`);
+        return { resumed: 0, failed: 0 };
+      }
       if (result.resumed || result.failed)
         log(`[poller] stranded inbox rows: ${result.resumed} finished, ${result.failed} failed again`);
       return result;

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
@@ -7,6 +7,7 @@ import { createActivities } from '../../activities';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createInboxPollActivities } from '../../activities/inbox-poll';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
+import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
 import { retourKey } from '../../activities/messaging/outbox';
 import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
@@ -305,5 +306,35 @@ describe('issue 13 over the transport', () => {
     );
     expect(signals).toHaveLength(1);
     expect(sim.store.all().filter((m) => m.mailbox === aanbieder && !m.confirmed)).toEqual([]);
+  }, 120_000);
+  it('a row a dead process stored but never routed (stale claim) is routed by the next poll round, once', async () => {
+    const xml = variant('STRAND-T');
+    const bytes = Buffer.from(xml);
+    const { row } = await storeInbound(testDb.handle.db, {
+      payload: xml,
+      payloadSha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.byteLength,
+      transport: 'api',
+      traceerId: null,
+      conversatieId: null,
+      submittedBy: 'someone',
+      afzender: gemeente,
+      ontvanger: aanbieder,
+      messageType: 'WMO301',
+    });
+    const crashed = new Date(Date.now() - staleClaimMs - 1000);
+    await testDb.handle.db
+      .update(inboxMessages)
+      .set({ claimedAt: crashed })
+      .where(eq(inboxMessages.id, row.id));
+    await pollRound();
+    await pollRound();
+    const [after] = await testDb.handle.db.select().from(inboxMessages).where(eq(inboxMessages.id, row.id));
+    expect(after?.status).toBe('routed');
+    const history = await client.workflow.getHandle(after?.routedTo as string).fetchHistory();
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'toewijzing',
+    );
+    expect(signals).toHaveLength(1);
   }, 120_000);
 });
