@@ -287,7 +287,7 @@ describe('issue 13 over the transport', () => {
     await pollRound();
     const reused = await rowOf(second);
     expect(reused?.status).toBe('rejected');
-    expect((reused?.findings as { rule: string; retourCode?: string }[])[0]).toMatchObject({
+    expect(((reused?.findings ?? []) as { rule: string; retourCode?: string }[])[0]).toMatchObject({
       rule: 'TR056',
       retourCode: '9056',
     });
