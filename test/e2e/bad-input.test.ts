@@ -235,6 +235,28 @@ describe('bad input over the transport', () => {
 });
 
 describe('issue 13 over the transport', () => {
+  it('a payload not downloaded whose announced Afzender holds a NUL: still recorded (without that code) and confirmed', async () => {
+    const traceerId = randomUUID();
+    const big = variant('BIG-NUL').replace(
+      '<wmo301:Header>',
+      `<!-- ${'z'.repeat(100_000)} --><wmo301:Header>`,
+    );
+    sim.store.add({
+      traceerId,
+      conversatieId: traceerId,
+      afzender: { rol: 'gemeente', code: '0384\u0000' },
+      geadresseerde: { rol: 'aanbieder', code: aanbieder },
+      berichtstroom: placeholderBerichtstroom('WMO301'),
+      payload: Buffer.from(big, 'utf8'),
+      mailbox: aanbieder,
+      status: 'WordtAangeboden',
+    });
+    const poll = createInboxPollActivities({ transport: smallTransport, inbound, log: () => {} });
+    const result = await poll.pollInbox({ limit: 10 });
+    expect(result).toMatchObject({ fetched: 1, unavailable: 1, confirmed: 1 });
+    expect(await rowOf(traceerId)).toMatchObject({ status: 'rejected', afzender: null });
+  });
+
   it('NUL, UTF-16 (with and without BOM), invalid UTF-8: stored once as sent, rejected (PAYLOAD-ENCODING), confirmed, not fetched again', async () => {
     const utf16 = (xml: string) =>
       Buffer.from(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le');
