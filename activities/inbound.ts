@@ -20,6 +20,7 @@ import {
   type InboundMessage,
   type InboundOutcome,
   InboundRetryableError,
+  InboundStoreError,
   type Stored,
   type StoredFinding,
   storedFinding,
@@ -44,6 +45,7 @@ export {
   type InboundMessage,
   type InboundOutcome,
   InboundRetryableError,
+  InboundStoreError,
   type StoredFinding,
 } from './messaging/outcome';
 
@@ -257,7 +259,7 @@ export function createInbound(deps: InboundDeps) {
       // Encoding first: text PostgreSQL refuses (U+0000) or that is not the bytes sent is never made.
       const checked = checkEncoding(bytes);
       const sniffed = sniffHeaderBytes(bytes);
-      const { row, created } = await storeInbound(deps.db, {
+      const stored = storeInbound(deps.db, {
         payload: checked.ok ? checked.text : '',
         rawPayload: checked.ok && checked.exact ? null : Buffer.from(bytes),
         payloadSha256: await sha256Hex(bytes),
@@ -270,6 +272,10 @@ export function createInbound(deps: InboundDeps) {
         afzender: sniffed.afzender ?? null,
         ontvanger: sniffed.ontvanger ?? null,
         messageType: sniffed.messageType ?? null,
+      });
+      // A failed insert's error quotes its parameters, the payload among them: never let it travel on.
+      const { row, created } = await stored.catch((err: unknown) => {
+        throw new InboundStoreError(err);
       });
       if (created && process.env[testOnlyStallAfterStore] === '1') await new Promise<never>(() => {});
       if (!created && !(await claimUnfinished(deps.db, row.id))) return answerEarlier(row);

@@ -859,6 +859,22 @@ describe('issue 13: bytes that are not UTF-8 text are kept as sent and rejected 
   });
 });
 
+describe('issue 13: a failure to store names no content', () => {
+  it('a row PostgreSQL refuses: InboundStoreError with the SQLSTATE only, not the query parameters (the payload)', async () => {
+    // A transport id PostgreSQL cannot take (U+0000): the insert fails; its parameters hold the payload.
+    const xml = wmo301('STORE-ERR', [641]);
+    const err = await inbound()
+      .receiveMessage({ payload: xml, transport: 'test', traceerId: 'x\u0000y' })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    expect(err?.name).toBe('InboundStoreError');
+    expect(err?.message).toBe('message not stored: database error 22021');
+    expect(err?.message).not.toContain(sampleBsn);
+  });
+});
+
 describe('issue 13: TR056, an Identificatie used again for other content', () => {
   it('the second 301 is answered with a 302 with 9056 and changes nothing; the first again is a no-op', async () => {
     const first = wmo301('TR56-1', [621]);
