@@ -841,6 +841,20 @@ describe('issue 13: bytes that are not UTF-8 text are kept as sent and rejected 
     },
   );
 
+  it('a UTF-16 message for another tenant is refused with 403 before anything is stored (its header is read as UTF-16)', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(withUtf16Declaration(wmo301('ENC-OTHER', [617])), 'utf16le'),
+    ]);
+    const res = await postBytes(bytes, tokens.other);
+    expect(res.status).toBe(403);
+    const [rows] = await db()
+      .select({ n: count() })
+      .from(inboxMessages)
+      .where(eq(inboxMessages.payloadSha256, createHash('sha256').update(bytes).digest('hex')));
+    expect(rows?.n).toBe(0);
+  });
+
   it('nothing of those five reached a workflow', async () => {
     for (const n of [611, 612, 613, 614, 615])
       await expect(env.client.workflow.getHandle(`wmo:0384:${n}`).describe()).rejects.toThrow();
