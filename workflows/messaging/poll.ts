@@ -84,6 +84,9 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
   const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
   const result: MessagePollResult = { inbox: totals, sent: 0, failed: 0, deferred: 0 };
   const deliverLimit = input.deliverLimit ?? 500;
+  // Inbox rows stored but never routed (a process died between store and route): finished here; a
+  // failure (database away) must not cost the round, which meets the same failure on its own.
+  if (patched('inbox-sweep')) await inbox.resumeStrandedInbox().catch(() => undefined);
   if (patched(deliveryPassesPatch)) {
     // Receive and send side by side: the 302s of the first page go out while later pages come in.
     const inboxDone = { value: false };
