@@ -1,13 +1,17 @@
 import { webcrypto } from 'node:crypto';
 import { amsterdamDateOf } from '../calendar';
-import type { Finding } from '../iwmo';
+import { broken, type Finding } from '../iwmo';
 import type { MessageCodec } from './messaging/codec';
+import { checkEncoding } from './messaging/encoding';
 import {
+  claimStranded,
   claimUnfinished,
   finishInbound,
   type InboxResult,
   type InboxRow,
+  identificatieTaken,
   releaseClaim,
+  staleClaimMs,
   storeInbound,
 } from './messaging/inbox';
 import type { Inspection } from './messaging/inspect';
@@ -16,12 +20,13 @@ import {
   type InboundMessage,
   type InboundOutcome,
   InboundRetryableError,
+  InboundStoreError,
   type Stored,
   type StoredFinding,
   storedFinding,
 } from './messaging/outcome';
 import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
-import { sniffHeader } from './messaging/sniff';
+import { sniffHeaderBytes } from './messaging/sniff';
 import { recordUnavailable, type UnavailableMessage } from './messaging/unavailable';
 
 /*
@@ -30,13 +35,17 @@ import { recordUnavailable, type UnavailableMessage } from './messaging/unavaila
  * off the event loop, then route it — a 301 to one assignment workflow per toewijzing, a 306/308 to the
  * workflow of the 305/307 it answers. A message that breaks a rule is kept as rejected with its findings
  * and, for a 301 with level 2 findings, answered with a 302 (0001) in the outbox. XSD-invalid messages
- * get no retour (the transport refuses them).
+ * get no retour (the transport refuses them). Bytes that are not UTF-8 text are kept as they came and
+ * rejected (PAYLOAD-ENCODING) before anything reads them as text. A 301 whose Identificatie this sender
+ * used before for other content is answered with a 302 with 9056 (TR056) and routed nowhere. Rows whose
+ * processing was cut off (a crash between store and route) are finished by `resumeStranded`.
  */
 
 export {
   type InboundMessage,
   type InboundOutcome,
   InboundRetryableError,
+  InboundStoreError,
   type StoredFinding,
 } from './messaging/outcome';
 
@@ -68,6 +77,27 @@ function answerEarlier(row: InboxRow): InboundOutcome {
     note: 'being processed',
   };
 }
+
+export interface ResumeStrandedInput {
+  /** Rows whose claim is older than this are taken over; default: `staleClaimMs` ago. */
+  claimedBefore?: Date;
+  /** Rows per call at most; default 50. */
+  limit?: number;
+}
+
+export interface ResumeStrandedResult {
+  /** Claimed and finished (routed, rejected or received). */
+  resumed: number;
+  /** Claimed, but routing failed again (released: the next sweep or re-delivery retries). */
+  failed: number;
+}
+
+/**
+ * For the fault test only (test/integration/inbox-stranded.test.ts): with this variable set to '1' the
+ * inbound path stops for good right after a new row is stored, so the test can kill the process between
+ * store and route. Never set it in a deployment.
+ */
+const testOnlyStallAfterStore = 'IWMO_TEST_ONLY_STALL_AFTER_STORE';
 
 export function createInbound(deps: InboundDeps) {
   const today = deps.today ?? (() => amsterdamDateOf(new Date()));
@@ -137,6 +167,13 @@ export function createInbound(deps: InboundDeps) {
     d: Decoded,
     toewijzing: NonNullable<Decoded['toewijzing']>,
   ) {
+    const { afzender, identificatie } = d.header;
+    if (await identificatieTaken(deps.db, { id: row.id, afzender, messageType: d.type, identificatie })) {
+      // TR056: a second 301 under a used Identificatie is not a new version; nothing reaches a workflow.
+      const finding = broken('TR056', '/Bericht/Header/BerichtIdentificatie/Identificatie');
+      const findings = [storedFinding(finding)];
+      return reject(row, { messageType: d.type, identificatie, findings, answerWith: [finding] });
+    }
     const message = { messageId: row.id, header: d.header, ...toewijzing, ontvangen: today() };
     const toewijzingen = await routeToewijzing(deps, message);
     return accepted(row, d, { status: 'routed', toewijzingen });
@@ -172,6 +209,11 @@ export function createInbound(deps: InboundDeps) {
   }
 
   async function handle(row: InboxRow): Promise<InboundOutcome> {
+    if (row.rawPayload) {
+      const checked = checkEncoding(row.rawPayload);
+      if (!checked.ok)
+        return reject(row, { messageType: null, identificatie: null, findings: [checked.finding] });
+    }
     const inspection = await deps.codec.inspect(row.payload, today());
     if (!inspection.ok) {
       // Only an XSD-level failure passed detection, so only then is the sniffed type the real one.
@@ -212,10 +254,14 @@ export function createInbound(deps: InboundDeps) {
      * InboundRetryableError when something outside the message failed (the row stays 'received').
      */
     async receiveMessage(message: InboundMessage): Promise<InboundOutcome> {
-      const bytes = Buffer.from(message.payload, 'utf8');
-      const sniffed = sniffHeader(message.payload);
-      const { row, created } = await storeInbound(deps.db, {
-        payload: message.payload,
+      const bytes =
+        typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : message.payload;
+      // Encoding first: text PostgreSQL refuses (U+0000) or that is not the bytes sent is never made.
+      const checked = checkEncoding(bytes);
+      const sniffed = sniffHeaderBytes(bytes);
+      const stored = storeInbound(deps.db, {
+        payload: checked.ok ? checked.text : '',
+        rawPayload: checked.ok && checked.exact ? null : Buffer.from(bytes),
         payloadSha256: await sha256Hex(bytes),
         sizeBytes: bytes.byteLength,
         transport: message.transport,
@@ -227,6 +273,11 @@ export function createInbound(deps: InboundDeps) {
         ontvanger: sniffed.ontvanger ?? null,
         messageType: sniffed.messageType ?? null,
       });
+      // A failed insert's error quotes its parameters, the payload among them: never let it travel on.
+      const { row, created } = await stored.catch((err: unknown) => {
+        throw new InboundStoreError(err);
+      });
+      if (created && process.env[testOnlyStallAfterStore] === '1') await new Promise<never>(() => {});
       if (!created && !(await claimUnfinished(deps.db, row.id))) return answerEarlier(row);
       try {
         const outcome = await handle(row);
@@ -235,6 +286,27 @@ export function createInbound(deps: InboundDeps) {
         await releaseClaim(deps.db, row.id).catch(() => undefined);
         throw new InboundRetryableError(row.id, err);
       }
+    },
+    /**
+     * Finishes rows that were stored but never routed, however they came (API or transport): the process
+     * died between store and route, or routing failed and nobody sent the message again. At start-up and
+     * once per poll round. Idempotent: a row is claimed before it is handled, and a routed 301 is a
+     * signal-with-start the workflow recognises by its message id.
+     */
+    async resumeStranded(input: ResumeStrandedInput = {}): Promise<ResumeStrandedResult> {
+      const claimedBefore = input.claimedBefore ?? new Date(Date.now() - staleClaimMs);
+      const rows = await claimStranded(deps.db, claimedBefore, input.limit ?? 50);
+      const result: ResumeStrandedResult = { resumed: 0, failed: 0 };
+      for (const row of rows) {
+        try {
+          await handle(row);
+          result.resumed++;
+        } catch {
+          await releaseClaim(deps.db, row.id).catch(() => undefined);
+          result.failed++;
+        }
+      }
+      return result;
     },
   };
 }

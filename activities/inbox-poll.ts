@@ -2,11 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { amsterdamDateOf } from '../calendar';
 import type { FetchedMessage, Transport } from '../transport/types';
 import { deliveryImpossibleType } from './delivery';
-import type { Inbound } from './inbound';
+import type { Inbound, ResumeStrandedResult } from './inbound';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
 import { beat, withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder, runLanes } from './messaging/lanes';
-import { sniffHeader } from './messaging/sniff';
+import { sniffHeaderBytes } from './messaging/sniff';
 
 /*
  * One page of the transport's mailbox into the inbox: fetch → receiveMessage (store, decode, route) →
@@ -29,7 +29,7 @@ export interface InboxPollDeps {
   /** Unset when TRANSPORT=none. */
   transport?: Transport;
   /** The inbound path (activities/inbound.ts); set wherever a transport is. */
-  inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'>;
+  inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'> & Partial<Pick<Inbound, 'resumeStranded'>>;
   /** Decodes 301s for their lane key; default: in the calling thread. */
   codec?: MessageCodec;
   log?: (line: string) => void;
@@ -61,8 +61,8 @@ export interface PollInboxInput {
 /** Lane of a message that may run beside its neighbours (a 301: its client), else undefined (a barrier). */
 async function laneKey(m: FetchedMessage, codec: MessageCodec): Promise<string | undefined> {
   if (m.payload === null) return undefined;
+  if (sniffHeaderBytes(m.payload).messageType !== 'WMO301') return undefined;
   const xml = Buffer.from(m.payload).toString('utf8');
-  if (sniffHeader(xml).messageType !== 'WMO301') return undefined;
   // A failing decode here only costs the concurrency: receiveMessage meets (and records) it again.
   const inspection = await codec.inspect(xml, amsterdamDateOf(new Date())).catch(() => undefined);
   if (!inspection?.ok || !inspection.toewijzing) return undefined;
@@ -98,9 +98,28 @@ export function createInboxPollActivities({
   codec = inlineCodec,
   log = console.log,
 }: InboxPollDeps) {
-  // pollInbox heartbeats while it runs and after each message (its counts as details): an attempt
-  // whose worker died is retried within the heartbeat timeout (activities/messaging/heartbeat.ts).
+  // Each activity heartbeats while it runs, pollInbox also after each message (its counts as details):
+  // an attempt whose worker died is retried within the heartbeat timeout (activities/messaging/heartbeat.ts).
   return withHeartbeats({
+    /**
+     * Once per poll round: finishes inbox rows stored but never routed whose claim is stale (a process
+     * died between store and route), however they came — API or transport (activities/inbound.ts).
+     */
+    async resumeStrandedInbox(): Promise<ResumeStrandedResult> {
+      if (!inbound?.resumeStranded) return { resumed: 0, failed: 0 };
+      let result: ResumeStrandedResult;
+      try {
+        result = await inbound.resumeStranded();
+      } catch (err) {
+        // Best effort: the database is away, the round meets that on its own and the next one sweeps.
+        // No retry (it would hold up the round); only the error's name, never a query with its values.
+        log(`[poller] sweep of stranded inbox rows failed (${err instanceof Error ? err.name : 'error'})`);
+        return { resumed: 0, failed: 0 };
+      }
+      if (result.resumed || result.failed)
+        log(`[poller] stranded inbox rows: ${result.resumed} finished, ${result.failed} failed again`);
+      return result;
+    },
     async pollInbox(input: PollInboxInput = {}): Promise<PollInboxResult> {
       if (!transport || !inbound)
         throw ApplicationFailure.nonRetryable(
@@ -140,7 +159,7 @@ export function createInboxPollActivities({
         }
         try {
           const outcome = await inbound.receiveMessage({
-            payload: Buffer.from(m.payload).toString('utf8'),
+            payload: m.payload, // bytes: the inbound path checks the encoding before any text is made
             transport: transport.name,
             traceerId: m.traceerId,
             ...(m.conversatieId ? { conversatieId: m.conversatieId } : {}),

@@ -26,7 +26,7 @@ export interface ActivityDeps {
   /** The configured transport (TRANSPORT); unset = none: the poller's activities fail, naming the setting. */
   transport?: Transport;
   /** The inbound path the poller stores and routes fetched messages through. */
-  inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'>;
+  inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'> & Partial<Pick<Inbound, 'resumeStranded'>>;
 }
 
 const embeddedLinks: EscalationLinks = {

@@ -248,8 +248,11 @@ async function* exportLines(
     );
     for (const m of page.items) {
       const payload = (await payloadOf(db, m.direction, m.id)) ?? '';
+      // Bytes that are not UTF-8 text (an inbox message rejected for its encoding) only fit as base64.
       const body =
-        xml === 'raw' ? { xml: payload } : { xmlBase64: Buffer.from(payload, 'utf8').toString('base64') };
+        xml === 'raw' && typeof payload === 'string'
+          ? { xml: payload }
+          : { xmlBase64: Buffer.from(payload).toString('base64') };
       yield `${JSON.stringify({ ...summary(m), events: events(history.get(m.id) ?? []), ...body })}\n`;
     }
     after = page.next;
@@ -387,6 +390,9 @@ export function messageArchiveRoutes({
       const m = await getMessage(db, scopeOf(c.get('principal')), c.req.valid('param').id);
       const payload = m && (await payloadOf(db, m.direction, m.id));
       if (payload === undefined) throw notFound();
+      // Bytes as received (not UTF-8 text) are served as they are, without claiming a charset.
+      if (typeof payload !== 'string')
+        return c.body(new Uint8Array(payload), 200, { 'content-type': 'application/xml' });
       return c.body(payload, 200, { 'content-type': 'application/xml; charset=utf-8' });
     })
     .openapi(conversationRoute, async (c) => {

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { type Inbound, type InboundOutcome, InboundRetryableError } from '../activities/inbound';
-import { partiesOf, sniffHeader } from '../activities/messaging/sniff';
+import { partiesOf, sniffHeaderBytes } from '../activities/messaging/sniff';
 import type { Database } from '../db';
 import { type AuthEnv, mayAccess, type Principal } from './auth';
 import { messageArchiveRoutes } from './message-archive';
@@ -203,8 +203,9 @@ export function messageRoutes(deps: MessageRouteDeps) {
   app.openapi(postMessage, async (c) => {
     const p = principalOf(c);
     if (!p) return problemJson(c, 401, 'missing API key');
-    const payload = await c.req.text();
-    const sniffed = sniffHeader(payload);
+    // The bytes as sent: reading them as text would replace what is not UTF-8 (the inbound path checks).
+    const payload = new Uint8Array(await c.req.arrayBuffer());
+    const sniffed = sniffHeaderBytes(payload);
     const parties = partiesOf(sniffed);
     const readable = parties.gemeente !== undefined || parties.aanbieder !== undefined;
     if (readable && !mayAccess(p, parties))

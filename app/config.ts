@@ -150,7 +150,7 @@ const envSchema = z.object({
   TEMPORAL_DB_PRAGMAS: sqlitePragmas.default(['journal_mode=wal', 'synchronous=full']),
   /** Task-queue partitions of the embedded server; 1 suits one local worker (bench/README.md). */
   TEMPORAL_TQ_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
-  /** Folder with profiles/*.json and gemeente-profiles.json; unset = the shipped config/ folder. */
+  /** Folder with profiles/*.json, gemeente-profiles.json and contracts/*.json; unset = the shipped config/ folder. */
   PROFILES_DIR: z.string().optional(),
   /** Payload encryption (security/): every key still needed to decrypt, and the one that encrypts. */
   PAYLOAD_KEYS: jsonArray.pipe(z.array(payloadKeySchema).min(1)).optional(),
@@ -186,7 +186,7 @@ const envSchema = z.object({
   /** Pause between two poll rounds of the message poll workflow (app/message-poll.ts). */
   MESSAGE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** Rounds one run of the poll workflow makes before it continues as new (fewer runs in the UI's list). */
-  MESSAGE_POLL_ROUNDS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(200),
+  MESSAGE_POLL_ROUNDS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(150),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

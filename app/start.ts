@@ -3,10 +3,11 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createInbound } from '../activities/inbound';
+import { createInbound, type Inbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
 import { createApi } from '../api/app';
-import { loadProfiles } from '../config/profiles';
+import { loadContracts } from '../config/contracts';
+import { loadProfiles, profileDepartureLines } from '../config/profiles';
 import { createDatabase } from '../db';
 import { dataConverterFor, EncryptionCodec } from '../security';
 import { type AppConfig, escalationLinks, loadConfig, uiOrigins } from './config';
@@ -61,9 +62,14 @@ function fatal(life: Lifecycle, what: string) {
 }
 
 async function start(config: AppConfig, life: Lifecycle): Promise<void> {
+  const startedAt = new Date();
   // Protocol profiles first: a bad contract configuration stops the service before anything starts.
   const profiles = loadProfiles(config.PROFILES_DIR);
   log(`protocol profiles: ${[...profiles.profiles.keys()].join(', ')}`);
+  for (const line of profileDepartureLines(profiles)) log(line);
+  // Contracts (products and tariffs) are checked against the profiles: a bad file stops the start too.
+  const contracts = loadContracts(config.PROFILES_DIR, profiles);
+  log(`contracts: ${contracts.contracts.map((c) => c.id).join(', ') || 'none'}`);
   // Secrets before Temporal too: without keys nothing may be written to a history.
   const secrets = resolveSecrets(config, log);
   const dataConverter = dataConverterFor(secrets.keyring);
@@ -127,6 +133,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     },
   });
   log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${address}`);
+  await resumeStranded(inbound, database.kind === 'pglite' ? startedAt : undefined);
   await scheduleMessagePoll(config, client, messaging !== undefined);
 
   if (config.API_KEYS.length === 0)
@@ -157,6 +164,24 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
   await listen(server, apiPort(config));
   await life.add({ name: 'API', stop: () => closeServer(server) });
   log(`API listening on http://${config.HOST}:${config.PORT} (GET /health)`);
+}
+
+/**
+ * Inbox rows a previous run stored but never routed (killed between store and route) are finished now,
+ * however they came. PGlite is locked to this process, so every claim made before it started belongs to a
+ * dead one; on PostgreSQL another instance may still be working, so only stale claims are taken (the
+ * poll round's sweep gets the rest later).
+ */
+async function resumeStranded(inbound: Inbound, claimedBefore: Date | undefined): Promise<void> {
+  const total = { resumed: 0, failed: 0 };
+  for (let batch = 0; batch < 100; batch++) {
+    const r = await inbound.resumeStranded(claimedBefore ? { claimedBefore } : {});
+    total.resumed += r.resumed;
+    total.failed += r.failed;
+    if (r.resumed === 0 || r.failed > 0) break;
+  }
+  if (total.resumed || total.failed)
+    log(`inbox: ${total.resumed} message(s) stored by an earlier run finished, ${total.failed} failed again`);
 }
 
 /** The poller follows the transport: running with one, stopped with TRANSPORT=none; the old Schedule goes. */

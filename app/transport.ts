@@ -53,6 +53,7 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<AppTransport> 
     host: '127.0.0.1',
     port: 0,
     log: (line) => console.log(`[simulator] ${line}`),
+    stateDir: config.SIMULATOR_DIR,
   });
   const client = pki.clients[scenario.aanbieder];
   if (!client) throw new Error(`no simulator client certificate for ${scenario.aanbieder}`);

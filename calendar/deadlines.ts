@@ -1,5 +1,5 @@
 import type { HolidayRules } from './holidays';
-import { addDays, type IsoDate } from './iso-date';
+import { addDays, daysInMonth, formatIsoDate, type IsoDate, parseIsoDate } from './iso-date';
 import type { DeadlineAction, DeadlineRule, LifecycleEventType, Party, ProtocolProfile } from './profile';
 import { addWorkingDays } from './working-days';
 
@@ -37,18 +37,29 @@ export interface DeadlineEffects {
   closes: DeadlineAction[];
 }
 
+/** The last day of the n-th calendar month after the month of `date` (n = 0: that month's last day). */
+export function endOfMonthsAfter(date: IsoDate, n: number): IsoDate {
+  const { year, month } = parseIsoDate(date);
+  const index = year * 12 + (month - 1) + n;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  return formatIsoDate({ year: y, month: m, day: daysInMonth(y, m) });
+}
+
 /**
  * The due date of a rule counted from `from`: n working days under the profile's holiday rules (the
- * day `from` does not count), or n calendar weeks (same weekday, n × 7 days later).
+ * day `from` does not count), n calendar weeks (same weekday, n × 7 days later), or the end of the
+ * n-th month after `from`'s month.
  */
 export function dueDate(
   from: IsoDate,
-  rule: Pick<DeadlineRule, 'workingDays' | 'weeks'>,
+  rule: Pick<DeadlineRule, 'workingDays' | 'weeks' | 'monthEnds'>,
   rules: HolidayRules,
 ): IsoDate {
   if (rule.workingDays !== undefined) return addWorkingDays(from, rule.workingDays, rules);
   if (rule.weeks !== undefined) return addDays(from, 7 * rule.weeks);
-  throw new RangeError('deadline rule has neither workingDays nor weeks');
+  if (rule.monthEnds !== undefined) return endOfMonthsAfter(from, rule.monthEnds);
+  throw new RangeError('deadline rule has no term (workingDays, weeks or monthEnds)');
 }
 
 function countFrom(event: LifecycleEvent, rule: DeadlineRule): IsoDate {

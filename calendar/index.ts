@@ -12,10 +12,19 @@ export {
   startOfAmsterdamDay,
 } from './amsterdam';
 export {
+  type ClaimAction,
+  type ClaimTerm,
+  type ClaimTerms,
+  claimActions,
+  claimTerms,
+  describeTerm,
+} from './claim-terms';
+export {
   correctionTerm,
   type DeadlineEffects,
   deadlinesFor,
   dueDate,
+  endOfMonthsAfter,
   type LifecycleEvent,
   type OpenedDeadline,
   paymentTerm,
@@ -81,4 +90,5 @@ export {
   protocolProfile,
 } from './profile';
 export { billingCalendar, isoDate } from './schemas';
+export { type Departure, departuresFromStandard, standardTerms } from './standard';
 export { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingDaysBetween } from './working-days';

@@ -93,9 +93,13 @@ export const deadlineRule = z
     /** The event that opens the deadline. */
     event: lifecycleEventType,
     action: deadlineAction,
-    /** The term: exactly one of workingDays and weeks (calendar weeks). */
+    /**
+     * The term: exactly one of workingDays, weeks (calendar weeks) and monthEnds (the last day of the
+     * n-th calendar month after the event's month: "by the end of the next month" is 1).
+     */
     workingDays: count.optional(),
     weeks: count.optional(),
+    monthEnds: count.optional(),
     /**
      * What the term counts from: the event's date (default), or the dagtekening of the 315/317 it
      * answers (OP274/OP346: "8 weeks from the request's dagtekening").
@@ -110,8 +114,9 @@ export const deadlineRule = z
   })
   .strict()
   .superRefine((rule, ctx) => {
-    if ((rule.workingDays === undefined) === (rule.weeks === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'needs exactly one of workingDays or weeks' });
+    const terms = [rule.workingDays, rule.weeks, rule.monthEnds].filter((t) => t !== undefined);
+    if (terms.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of workingDays, weeks or monthEnds' });
     }
     if (rule.closedBy.includes(rule.event)) {
       ctx.addIssue({
@@ -177,8 +182,27 @@ export const protocolProfile = z
     /** Where the rules come from (standard release, contract, protocol). */
     source: z.string().min(1),
     workingDays: holidayRules.default({ bevrijdingsdag: 'every-year', omit: [], extraClosingDays: [] }),
-    billing: z.object({ calendar: billingCalendar }).strict(),
+    billing: z
+      .object({
+        /**
+         * The basis of the amounts: 'month' (iWmo 3.2) or 'cak4w' (4-week CAK period amounts, split over
+         * the months; docs/claims.md). The 323's DeclaratiePeriode is a calendar month either way (CS340).
+         */
+        calendar: billingCalendar,
+        /**
+         * 'several': a 323 may also carry lines of earlier, not yet declared periods (OP280/TR319, OP354);
+         * 'one': every period is declared on its own, never saved up into a later message.
+         */
+        periodsPerMessage: z.enum(['one', 'several']).default('several'),
+      })
+      .strict(),
     deadlines: z.array(deadlineRule),
+    /**
+     * Actions this profile deliberately has no term for, each with the reason (e.g. the standard has
+     * none), so a workflow can say "the profile has none" instead of guessing. An action is either
+     * here or in deadlines, not both.
+     */
+    noTerm: z.partialRecord(deadlineAction, z.string().min(1, 'must say why there is no term')).default({}),
     /** Who is told when a deadline owned by this party is missed (addresses live in deployment config). */
     escalation: z
       .object({
@@ -197,6 +221,14 @@ export const protocolProfile = z
         ctx.addIssue({ code: 'custom', path: ['deadlines', i], message: `duplicate rule ${key}` });
       seen.add(key);
     });
+    for (const action of Object.keys(profile.noTerm)) {
+      if (profile.deadlines.some((d) => d.action === action))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['noTerm', action],
+          message: `'${action}' has a deadline and is listed as having no term`,
+        });
+    }
   });
 export type ProtocolProfile = z.infer<typeof protocolProfile>;
 

@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createProfileRegistry,
+  departuresFromStandard,
   ProfileError,
   type ProfileRegistry,
   type ProtocolProfile,
@@ -71,4 +72,16 @@ export function loadProfiles(dir: string = defaultConfigDir): ProfileRegistry {
   const mappingFile = join(dir, 'gemeente-profiles.json');
   const mapping = parseGemeenteProfiles(readJson(mappingFile), displayPath(mappingFile));
   return createProfileRegistry(profiles, mapping, displayPath(mappingFile));
+}
+
+/**
+ * The start-up listing of each profile's local rules beside the standard's rules they replace (one line
+ * each), so a contract's departures from iWmo 3.2 are in the log.
+ */
+export function profileDepartureLines(registry: ProfileRegistry): string[] {
+  return [...registry.profiles.values()].flatMap((profile) =>
+    departuresFromStandard(profile).map(
+      (d) => `profile ${profile.id}: ${d.local} — replaces the standard's ${d.replaces}`,
+    ),
+  );
 }

@@ -21,6 +21,7 @@ export {
 export * from './retour';
 export { checkRules, type RuleContext, rules } from './rules';
 export type { RuleInfo } from './rules/catalogue';
+export { broken } from './rules/finding';
 export { defaultMaxBytes, type ParseOptions, parseXml, utf8Length } from './safe-parse';
 export * from './toewijzing-version';
 export { type Plain, stripNamespaces } from './tree';

@@ -35,6 +35,8 @@ export interface GemeenteDeps {
   log: (line: string) => void;
   /** Puts a message for the aanbieder into its mailbox (applies duplicate delivery). */
   deliver: (message: Parameters<MailboxStore['add']>[0]) => void;
+  /** The next number of a sequence per message number (kept across restarts with a data folder). */
+  next?: (sequence: string) => number;
 }
 
 type Heen = MessageOf<'WMO305'> | MessageOf<'WMO307'> | MessageOf<'WMO323'>;
@@ -75,7 +77,8 @@ function beoordeling(decl: MessageOf<'WMO323'>, answer: Answer, findings: Findin
 export function createGemeente(deps: GemeenteDeps) {
   const timers = new Set<NodeJS.Timeout>();
   let sequence = 0;
-  const nextId = (nr: string) => makeIdentificatie(nr, ++sequence);
+  const next = deps.next ?? (() => ++sequence);
+  const nextId = (nr: string) => makeIdentificatie(nr, next(nr));
   const today = () => amsterdamDateOf(deps.now());
 
   function answerOf(heen: Heen, findings: Finding[]): IwmoMessage | undefined {

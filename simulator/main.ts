@@ -11,7 +11,8 @@ import { startSimulator } from './server';
 /*
  * `npm run simulator [-- scenario.json]`: VECOZO and a gemeente on https://127.0.0.1:8443 with mutual
  * TLS. Certificates are made with openssl into SIMULATOR_DIR/certs on the first run and reused after,
- * so a service configured with them keeps working when the simulator restarts. Mailboxes are in memory.
+ * so a service configured with them keeps working when the simulator restarts. Mailboxes are in memory;
+ * the numbering and the issued scenarios are kept in SIMULATOR_DIR/simulator-state.json (state.ts).
  */
 
 const envSchema = z.object({
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     host: env.SIMULATOR_HOST,
     port: env.SIMULATOR_PORT,
     log,
+    stateDir: env.SIMULATOR_DIR,
   });
   const client = pki.clients[scenario.aanbieder];
   const admin = pki.clients[adminCn];

@@ -8,13 +8,16 @@ import { placeholderBerichtstroom } from '../transport/berichtstroom';
 import { createSimulatorApp } from './app';
 import { createGemeente } from './gemeente';
 import type { Misbehaviour, Scenario } from './scenario';
+import { fileState, memoryState } from './state';
 import { MailboxStore, type NewMessage } from './store';
 import { build301, syntheticClients } from './synthetic';
 
 /*
  * startSimulator: the HTTPS server with mutual TLS (requestCert + rejectUnauthorized against the test
  * CA), the mailboxes, the gemeente that answers, and the 301s of the scenario. In-process (tests) or
- * from simulator/main.ts. The mailboxes live in memory: stopping the simulator forgets them.
+ * from simulator/main.ts. The mailboxes live in memory: stopping the simulator forgets them. With a
+ * `stateDir` the numbering (Identificaties, clients, toewijzingen) and which scenarios were issued survive
+ * a restart (simulator/state.ts): a restart issues nothing again and never reuses an Identificatie.
  */
 
 export interface SimulatorOptions {
@@ -26,6 +29,8 @@ export interface SimulatorOptions {
   port?: number;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Folder for the state kept across restarts (SIMULATOR_DIR); unset = in memory, like the mailboxes. */
+  stateDir?: string;
 }
 
 export interface Simulator {
@@ -55,6 +60,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const store = new MailboxStore(now);
+  const state = options.stateDir ? fileState(options.stateDir) : memoryState();
   const misbehaviour: Misbehaviour = { ...scenario.misbehaviour };
 
   /** A message for the aanbieder, delivered once, or twice when the scenario says so. */
@@ -64,23 +70,33 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (mode === 'new-traceer') store.add({ ...message, traceerId: randomUUID() });
   }
 
-  const gemeente = createGemeente({ store, scenario: () => scenario, misbehaviour, now, log, deliver });
+  const gemeente = createGemeente({
+    store,
+    scenario: () => scenario,
+    misbehaviour,
+    now,
+    log,
+    deliver,
+    next: (nr) => state.next(nr),
+  });
 
-  let issued = 0;
+  /** Each 301 a new client, toewijzing and Identificatie, numbered on from every earlier one (also before a restart). */
   function issue(count = scenario.toewijzingen.clients): string[] {
     const t = scenario.toewijzingen;
-    const clients = syntheticClients(issued + count, t.seed).slice(issued);
+    const first = state.taken('301');
+    const clients = syntheticClients(first + count, t.seed).slice(first);
     const dagtekening = amsterdamDateOf(now());
     const tijd = amsterdamTime.format(now());
     const ingangsdatum = addDays(dagtekening, t.startInDays);
     const einddatum = addDays(ingangsdatum, t.durationDays - 1);
     const ids: string[] = [];
     for (const client of clients) {
-      const index = issued++;
+      const number = state.next('301');
+      const index = number - 1;
       const xml = build301({
         gemeente: scenario.gemeente,
         aanbieder: scenario.aanbieder,
-        identificatie: makeIdentificatie('301', index + 1),
+        identificatie: makeIdentificatie('301', number),
         dagtekening,
         tijd,
         client,
@@ -131,7 +147,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 
-  if (scenario.toewijzingen.issueOnStart && scenario.toewijzingen.clients > 0) issue();
+  // Once per data folder: a restart issuing the scenario again would send its 301s as new versions.
+  const issuedKey = `${scenario.name}:${scenario.gemeente}:${scenario.aanbieder}`;
+  if (scenario.toewijzingen.issueOnStart && scenario.toewijzingen.clients > 0) {
+    if (state.issued(issuedKey)) log(`scenario '${scenario.name}' was issued before in ${options.stateDir}`);
+    else {
+      issue();
+      state.markIssued(issuedKey);
+    }
+  }
 
   return {
     url: `https://${host}:${port}`,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { type Database, inboxMessages } from '../../db';
 import { recordMessageEvent } from './events';
 
@@ -14,6 +14,8 @@ export type InboxRow = typeof inboxMessages.$inferSelect;
 
 export interface NewInboxRow {
   payload: string;
+  /** The bytes as received when `payload` cannot reproduce them (messaging/encoding.ts). */
+  rawPayload?: Buffer | null;
   payloadSha256: string;
   sizeBytes: number;
   transport: string;
@@ -75,6 +77,69 @@ export async function claimUnfinished(db: Database, id: string): Promise<boolean
     )
     .returning({ id: inboxMessages.id });
   return claimed.length === 1;
+}
+
+/**
+ * Claims up to `limit` rows that were stored but never finished and whose claim is older than
+ * `claimedBefore` (or released): the process that held them died, or routing failed and nobody sent the
+ * message again. Each claim is the same conditional update as a re-delivery's, so two sweepers (or a
+ * sweeper and a re-delivery) never take the same row. Rows without content (size 0: a payload the
+ * transport could not give) are left to the transport, which offers them again with the reason.
+ */
+export async function claimStranded(db: Database, claimedBefore: Date, limit: number): Promise<InboxRow[]> {
+  const candidates = await db
+    .select({ id: inboxMessages.id })
+    .from(inboxMessages)
+    .where(
+      and(
+        isNull(inboxMessages.outcome),
+        gt(inboxMessages.sizeBytes, 0),
+        or(isNull(inboxMessages.claimedAt), lt(inboxMessages.claimedAt, claimedBefore)),
+      ),
+    )
+    .orderBy(asc(inboxMessages.receivedAt))
+    .limit(limit);
+  const claimed: InboxRow[] = [];
+  for (const { id } of candidates) {
+    const [row] = await db
+      .update(inboxMessages)
+      .set({ claimedAt: new Date() })
+      .where(
+        and(
+          eq(inboxMessages.id, id),
+          isNull(inboxMessages.outcome),
+          or(isNull(inboxMessages.claimedAt), lt(inboxMessages.claimedAt, claimedBefore)),
+        ),
+      )
+      .returning();
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+/**
+ * TR056: an earlier message of this type from this sender with this Identificatie that was taken
+ * (not rejected: a message refused with 0001 counts as never sent, so its Identificatie may come again).
+ */
+export async function identificatieTaken(
+  db: Database,
+  m: { id: string; afzender: string; messageType: string; identificatie: string },
+): Promise<boolean> {
+  const [earlier] = await db
+    .select({ id: inboxMessages.id })
+    .from(inboxMessages)
+    .where(
+      and(
+        eq(inboxMessages.afzender, m.afzender),
+        eq(inboxMessages.messageType, m.messageType),
+        eq(inboxMessages.identificatie, m.identificatie),
+        ne(inboxMessages.id, m.id),
+        ne(inboxMessages.status, 'rejected'),
+        isNotNull(inboxMessages.outcome),
+      ),
+    )
+    .limit(1);
+  return earlier !== undefined;
 }
 
 /** Lets the next delivery retry at once (routing failed, e.g. Temporal unreachable). */

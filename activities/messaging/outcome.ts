@@ -4,8 +4,8 @@ import type { ToewijzingOutcome } from './route';
 /* What the inbound path takes and answers (activities/inbound.ts); the API serves these shapes. */
 
 export interface InboundMessage {
-  /** The XML text as received. */
-  payload: string;
+  /** The message as received: its bytes (the transport), or text (read as its UTF-8 bytes). */
+  payload: string | Uint8Array;
   /** 'api', 'vecozo', … : with traceerId the transport's key for a message. */
   transport: string;
   traceerId?: string;
@@ -45,6 +45,20 @@ export interface InboundOutcome {
 /** What is kept in the inbox row's `outcome` column. */
 export type Stored = Omit<InboundOutcome, 'messageId' | 'duplicate'>;
 
+/**
+ * What went wrong, fit for a log line, an activity failure and workflow history. A failed query's message
+ * (drizzle) carries the query's parameters — the payload, with BSN and name — so a database error is
+ * named by its SQLSTATE only.
+ */
+export function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return 'unknown';
+  if ('query' in cause || 'params' in cause || cause.message.startsWith('Failed query')) {
+    const code = (cause.cause as { code?: unknown } | undefined)?.code;
+    return `database error${typeof code === 'string' ? ` ${code}` : ''}`;
+  }
+  return cause.message;
+}
+
 /** Decoding or routing failed for a reason outside the message (Temporal down, …): safe to retry. */
 export class InboundRetryableError extends Error {
   override name = 'InboundRetryableError';
@@ -52,9 +66,15 @@ export class InboundRetryableError extends Error {
     readonly messageId: string,
     cause: unknown,
   ) {
-    super(
-      `message ${messageId} is stored; routing failed: ${cause instanceof Error ? cause.message : 'unknown'}`,
-    );
+    super(`message ${messageId} is stored; routing failed: ${describeCause(cause)}`);
+  }
+}
+
+/** The message could not even be stored (the database is away): nothing was kept, send it again. */
+export class InboundStoreError extends Error {
+  override name = 'InboundStoreError';
+  constructor(cause: unknown) {
+    super(`message not stored: ${describeCause(cause)}`);
   }
 }
 

@@ -55,6 +55,15 @@ function unavailableDedupeKey(m: UnavailableMessage): string {
   return createHash('sha256').update(`payload-unavailable\n${m.transport}\n${m.traceerId}`).digest('hex');
 }
 
+/**
+ * The sender's code as the transport announced it, kept only when it is one (4 digits CBS, 8 AGB): the
+ * metadata is a stranger's text, and a U+0000 in it would make PostgreSQL refuse the row, so the message
+ * could never be recorded and confirmed and would be offered again forever.
+ */
+function partyCode(code: string | undefined): string | null {
+  return code !== undefined && /^(?:[0-9]{4}|[0-9]{8})$/.test(code) ? code : null;
+}
+
 export async function recordUnavailable(db: Database, m: UnavailableMessage): Promise<UnavailableOutcome> {
   const messageType = (m.berichtstroom && messageTypeOf(m.berichtstroom)) ?? null;
   const { row, created } = await storeInbound(db, {
@@ -66,7 +75,7 @@ export async function recordUnavailable(db: Database, m: UnavailableMessage): Pr
     conversatieId: m.conversatieId ?? null,
     alsAntwoordOp: m.alsAntwoordOp ?? null,
     submittedBy: null,
-    afzender: m.afzender?.code ?? null,
+    afzender: partyCode(m.afzender?.code),
     ontvanger: null,
     messageType,
   });

@@ -246,15 +246,27 @@ export async function getMessage(
   return outRow && { ...outRow, direction: 'out' };
 }
 
-/** The stored XML of a message the caller already found in scope. */
+/**
+ * The stored XML of a message the caller already found in scope: text, or for an inbox message whose
+ * bytes are not UTF-8 text (rejected under PAYLOAD-ENCODING, or with a UTF-8 BOM) the bytes as received.
+ */
 export async function payloadOf(
   db: Database,
   direction: MessageDirection,
   id: string,
-): Promise<string | undefined> {
-  const table = direction === 'in' ? inboxMessages : outboxMessages;
-  const [row] = await db.select({ payload: table.payload }).from(table).where(eq(table.id, id));
-  return row?.payload;
+): Promise<string | Buffer | undefined> {
+  if (direction === 'out') {
+    const [row] = await db
+      .select({ payload: outboxMessages.payload })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.id, id));
+    return row?.payload;
+  }
+  const [row] = await db
+    .select({ payload: inboxMessages.payload, raw: inboxMessages.rawPayload })
+    .from(inboxMessages)
+    .where(eq(inboxMessages.id, id));
+  return row && (row.raw ?? row.payload);
 }
 
 export type MessageEventRow = typeof messageEvents.$inferSelect;

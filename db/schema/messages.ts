@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import {
+  customType,
   index,
   integer,
   jsonb,
@@ -18,6 +20,16 @@ import {
 
 export const inboxStatus = ['received', 'routed', 'rejected'] as const;
 
+/** PostgreSQL bytea as a Buffer: bytes kept exactly as they came (drizzle's pg-core has no bytea). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array | string }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => value,
+  fromDriver: (value) => {
+    if (typeof value === 'string') return Buffer.from(value.replace(/^\\x/, ''), 'hex');
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  },
+});
+
 export const inboxMessages = pgTable(
   'inbox_messages',
   {
@@ -35,8 +47,15 @@ export const inboxMessages = pgTable(
     messageType: text('message_type'),
     afzender: text('afzender'),
     ontvanger: text('ontvanger'),
+    /** The XML text; '' when the bytes are not UTF-8 text (then `rawPayload` holds them). */
     payload: text('payload').notNull(),
-    /** SHA-256 (hex) of the payload's UTF-8 bytes: the same message delivered again is recognised by it. */
+    /**
+     * The bytes as received, when `payload` cannot reproduce them: not UTF-8, a U+0000 (PostgreSQL's text
+     * refuses it), a UTF-16 body, or a UTF-8 byte order mark (the text is without it). Null otherwise:
+     * then the UTF-8 bytes of `payload` are the bytes received.
+     */
+    rawPayload: bytea('raw_payload'),
+    /** SHA-256 (hex) of the bytes as received: the same message delivered again is recognised by it. */
     payloadSha256: text('payload_sha256').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
     /** BerichtIdentificatie/Identificatie, once the header could be read. */
@@ -59,6 +78,10 @@ export const inboxMessages = pgTable(
     uniqueIndex('inbox_messages_transport_traceer_uq').on(t.transport, t.traceerId),
     uniqueIndex('inbox_messages_payload_sha256_uq').on(t.payloadSha256),
     index('inbox_messages_status_idx').on(t.status),
+    // TR056: an earlier 301 of the same sender with the same Identificatie.
+    index('inbox_messages_identificatie_idx').on(t.afzender, t.messageType, t.identificatie),
+    // The sweep of stranded rows (resumeStranded): only unfinished rows are in it.
+    index('inbox_messages_unfinished_idx').on(t.receivedAt).where(sql`${t.outcome} is null`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
@@ -7,9 +7,11 @@ import { createActivities } from '../../activities';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createInboxPollActivities } from '../../activities/inbox-poll';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
+import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
+import { retourKey } from '../../activities/messaging/outbox';
 import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
-import { inboxMessages } from '../../db';
+import { inboxMessages, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { parseScenario } from '../../simulator/scenario';
 import type { Simulator } from '../../simulator/server';
@@ -230,4 +232,131 @@ describe('bad input over the transport', () => {
       .where(eq(inboxMessages.traceerId, traceerId));
     expect(rows).toHaveLength(1);
   });
+});
+
+describe('issue 13 over the transport', () => {
+  it('a payload not downloaded whose announced Afzender holds a NUL: still recorded (without that code) and confirmed', async () => {
+    const traceerId = randomUUID();
+    const big = variant('BIG-NUL').replace(
+      '<wmo301:Header>',
+      `<!-- ${'z'.repeat(100_000)} --><wmo301:Header>`,
+    );
+    sim.store.add({
+      traceerId,
+      conversatieId: traceerId,
+      afzender: { rol: 'gemeente', code: '0384\u0000' },
+      geadresseerde: { rol: 'aanbieder', code: aanbieder },
+      berichtstroom: placeholderBerichtstroom('WMO301'),
+      payload: Buffer.from(big, 'utf8'),
+      mailbox: aanbieder,
+      status: 'WordtAangeboden',
+    });
+    const poll = createInboxPollActivities({ transport: smallTransport, inbound, log: () => {} });
+    const result = await poll.pollInbox({ limit: 10 });
+    expect(result).toMatchObject({ fetched: 1, unavailable: 1, confirmed: 1 });
+    expect(await rowOf(traceerId)).toMatchObject({ status: 'rejected', afzender: null });
+  });
+
+  it('NUL, UTF-16 (with and without BOM), invalid UTF-8: stored once as sent, rejected (PAYLOAD-ENCODING), confirmed, not fetched again', async () => {
+    const utf16 = (xml: string) =>
+      Buffer.from(xml.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le');
+    const xml = (id: string) => Buffer.from(variant(id), 'utf8');
+    const cases: Record<string, Buffer> = {
+      nul: Buffer.from(variant('ENC-T-NUL').replace('?>', '?>\u0000'), 'utf8'),
+      utf16bom: Buffer.concat([Buffer.from([0xff, 0xfe]), utf16(variant('ENC-T-16B'))]),
+      utf16: utf16(variant('ENC-T-16')),
+      invalidUtf8: (() => {
+        const b = xml('ENC-T-BAD');
+        const at = b.indexOf('</');
+        return Buffer.concat([b.subarray(0, at), Buffer.from([0xfe, 0x80]), b.subarray(at)]);
+      })(),
+    };
+    const ids = Object.fromEntries(Object.entries(cases).map(([what, bytes]) => [what, inject(bytes)]));
+    const first = await pollRound();
+    expect(first.pollError).toBeUndefined();
+    expect(first.inbox).toMatchObject({ fetched: 4, stored: 4, confirmed: 4, deferred: 0 });
+    for (const [what, bytes] of Object.entries(cases)) {
+      const traceerId = ids[what] as string;
+      const rows = await testDb.handle.db
+        .select()
+        .from(inboxMessages)
+        .where(eq(inboxMessages.traceerId, traceerId));
+      expect(rows, what).toHaveLength(1);
+      const row = rows[0];
+      expect(row?.status, what).toBe('rejected');
+      expect(
+        ((row?.findings ?? []) as { rule: string }[]).map((f) => f.rule),
+        what,
+      ).toEqual(['PAYLOAD-ENCODING']);
+      expect(Buffer.compare(row?.rawPayload as Buffer, bytes), what).toBe(0);
+      storedBeforeConfirmed(row as { processedAt: Date | null }, traceerId);
+    }
+    // Confirmed: the next round finds nothing of them.
+    const second = await pollRound();
+    expect(second.inbox.fetched).toBe(0);
+  }, 120_000);
+
+  it('TR056: a second 301 with a used Identificatie and other content gets a 302 with 9056, no new version', async () => {
+    const original = variant('TR56-T');
+    const changed = original.replace(/<iwmo:Volume>10<\/iwmo:Volume>/, '<iwmo:Volume>20</iwmo:Volume>');
+    expect(changed).not.toBe(original);
+    const first = inject(original);
+    await pollRound();
+    const routed = await rowOf(first);
+    expect(routed?.status).toBe('routed');
+    const second = inject(changed);
+    const again = inject(original); // the same bytes under a new traceerId: a re-delivery, no-op
+    await pollRound();
+    const reused = await rowOf(second);
+    expect(reused?.status).toBe('rejected');
+    expect(((reused?.findings ?? []) as { rule: string; retourCode?: string }[])[0]).toMatchObject({
+      rule: 'TR056',
+      retourCode: '9056',
+    });
+    const [retour] = await testDb.handle.db
+      .select()
+      .from(outboxMessages)
+      .where(eq(outboxMessages.idempotencyKey, retourKey(reused?.id as string)));
+    expect(retour?.messageType).toBe('WMO302');
+    expect(retour?.payload).toContain('9056');
+    expect(retour?.alsAntwoordOp).toBe(second);
+    expect(await rowOf(again)).toBeUndefined(); // recognised by its bytes: the first row answered it
+    const workflowId = routed?.routedTo as string;
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'toewijzing',
+    );
+    expect(signals).toHaveLength(1);
+    expect(sim.store.all().filter((m) => m.mailbox === aanbieder && !m.confirmed)).toEqual([]);
+  }, 120_000);
+  it('a row a dead process stored but never routed (stale claim) is routed by the next poll round, once', async () => {
+    const xml = variant('STRAND-T');
+    const bytes = Buffer.from(xml);
+    const { row } = await storeInbound(testDb.handle.db, {
+      payload: xml,
+      payloadSha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.byteLength,
+      transport: 'api',
+      traceerId: null,
+      conversatieId: null,
+      submittedBy: 'someone',
+      afzender: gemeente,
+      ontvanger: aanbieder,
+      messageType: 'WMO301',
+    });
+    const crashed = new Date(Date.now() - staleClaimMs - 1000);
+    await testDb.handle.db
+      .update(inboxMessages)
+      .set({ claimedAt: crashed })
+      .where(eq(inboxMessages.id, row.id));
+    await pollRound();
+    await pollRound();
+    const [after] = await testDb.handle.db.select().from(inboxMessages).where(eq(inboxMessages.id, row.id));
+    expect(after?.status).toBe('routed');
+    const history = await client.workflow.getHandle(after?.routedTo as string).fetchHistory();
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'toewijzing',
+    );
+    expect(signals).toHaveLength(1);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,21 @@ describe('start-up refusals before anything starts', () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(
       /start-up failed: .*iwmo-3\.2\.json: deadlines\[0\]\.workingDays: must be ≥ 0/,
+    );
+    expect(res.stdout).not.toMatch(/starting Temporal|database ready/);
+  });
+
+  it('stops on a contract with a unit outside the standard list, naming file and field', () => {
+    const dir = join(root, 'contracts-dir');
+    cpSync(join(repoRoot, 'config'), dir, { recursive: true });
+    const file = join(dir, 'contracts', '42420001-0384.json');
+    const contract = JSON.parse(readFileSync(file, 'utf8'));
+    contract.producten[0].eenheid = '05';
+    writeFileSync(file, JSON.stringify(contract));
+    const res = startSync({ PROFILES_DIR: dir, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(
+      /start-up failed: .*42420001-0384\.json: producten\[0\]\.eenheid: must be an Eenheid code \(WJ756/,
     );
     expect(res.stdout).not.toMatch(/starting Temporal|database ready/);
   });

@@ -29,6 +29,15 @@ export const technical: Record<string, RuleInfo> = {
     text: 'Einddatum van het StopProduct moet gelijk aan of later zijn dan de Begindatum.',
     hint: 'The stop date may not be before the start date copied from the start message.',
   },
+  TR056: {
+    id: 'TR056',
+    retourCode: '9056',
+    level: 3,
+    messages: ['301', '305', '307', '315', '317', '319', '323'],
+    element: 'Header/BerichtIdentificatie/Identificatie',
+    text: 'De Identificatie van het bericht moet uniek zijn voor de berichtsoort per afzender.',
+    hint: 'Give every message its own Identificatie; a changed toewijzing is a new 301 with a new Identificatie.',
+  },
   TR061: {
     id: 'TR061',
     retourCode: '0001',

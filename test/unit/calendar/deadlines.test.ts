@@ -4,6 +4,7 @@ import {
   addDays,
   addWorkingDays,
   deadlinesFor,
+  endOfMonthsAfter,
   type LifecycleEventType,
   lifecycleEvent,
   lifecycleEventType,
@@ -89,8 +90,8 @@ describe('deadlinesFor under iwmo-3.2', () => {
     });
   });
 
-  it('has no standard deadline for declaring, correcting or paying', () => {
-    expect(opened('declaratieperiode-geeindigd', '2026-04-30')).toEqual([]);
+  it('declares by the end of the next month (the agreement term it assumes), no correction or payment term', () => {
+    expect(opened('declaratieperiode-geeindigd', '2026-04-30')).toEqual(['verstuur-323 2026-05-31']);
     expect(opened('325-ontvangen-met-afwijzingen', '2026-04-30')).toEqual([]);
     expect(opened('declaratie-toegekend', '2026-04-30')).toEqual([]);
   });
@@ -149,7 +150,9 @@ describe('deadlinesFor (properties)', () => {
           const expected =
             rule?.workingDays !== undefined
               ? addWorkingDays(d.from, rule.workingDays)
-              : addDays(d.from, 7 * (rule?.weeks ?? 0));
+              : rule?.monthEnds !== undefined
+                ? endOfMonthsAfter(d.from, rule.monthEnds)
+                : addDays(d.from, 7 * (rule?.weeks ?? 0));
           expect(d.due).toBe(expected);
           expect(d.due >= d.from).toBe(true);
           expect(d.closedBy).not.toContain(type);

@@ -36,7 +36,8 @@ describe('shipped profiles (config/)', () => {
     const p = registry.profile('iwmo-3.2');
     expect(p.billing.calendar).toBe('month');
     const terms = p.deadlines.map(
-      (d) => `${d.event} → ${d.action}: ${d.workingDays ?? `${d.weeks}w`} (${d.rule})`,
+      (d) =>
+        `${d.event} → ${d.action}: ${d.workingDays ?? (d.weeks === undefined ? `m+${d.monthEnds}` : `${d.weeks}w`)} (${d.rule})`,
     );
     expect(terms).toEqual([
       '301-ontvangen → verstuur-302: 3 (OP090)',
@@ -50,6 +51,7 @@ describe('shipped profiles (config/)', () => {
       '317-ontvangen → verstuur-301-of-319: 5 (OP346)',
       '319-in-onderzoek-verzonden → verstuur-definitief-antwoord: 8w (OP274/OP346)',
       '319-ontvangen → verstuur-320: 3 (OP090)',
+      'declaratieperiode-geeindigd → verstuur-323: m+1 (OP354 (by agreement); term of the SAP-GI example)',
       '323-ontvangen → verstuur-325: 10 (OP090x4)',
     ]);
     // Correction and payment terms are contract matters, not in the standard.
@@ -126,12 +128,12 @@ describe('parseProfile', () => {
       bad((p) => {
         (p.deadlines[0] as Record<string, unknown>).weeks = 2;
       }),
-    ).toThrow('x.json: deadlines[0]: needs exactly one of workingDays or weeks');
+    ).toThrow('x.json: deadlines[0]: needs exactly one of workingDays, weeks or monthEnds');
     expect(
       bad((p) => {
         p.deadlines.push(structuredClone(p.deadlines[0] as Record<string, unknown>));
       }),
-    ).toThrow('x.json: deadlines[12]: duplicate rule 301-ontvangen → verstuur-302');
+    ).toThrow('x.json: deadlines[13]: duplicate rule 301-ontvangen → verstuur-302');
   });
 
   it('rejects a deadline closed by its own opening event', () => {

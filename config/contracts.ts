@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import type { ProfileRegistry } from '../calendar';
+import { type Contract, ContractError, parseContract } from '../declaratie/schemas';
+import { defaultConfigDir } from './profiles';
+
+/*
+ * Start-up loader for contracts: reads <dir>/contracts/*.json (one per aanbieder and gemeente: products,
+ * units, tariffs with validity dates, billing basis), validates them with the schema in declaratie/ and
+ * fails with the file and field that are wrong, like the profiles loader next to it.
+ */
+
+export interface ContractRegistry {
+  readonly contracts: readonly Contract[];
+  /** The contract of an aanbieder (AGB) with a gemeente (CBS), if there is one. */
+  contractFor(aanbieder: string, gemeente: string): Contract | undefined;
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ContractError(`${displayPath(file)}: cannot read: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ContractError(`${displayPath(file)}: invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The amounts of a contract must follow the billing basis of the gemeente's profile: CAK period amounts
+ * under a 'cak4w' profile, per-unit amounts under a 'month' profile.
+ */
+function checkBasis(c: Contract, file: string, profiles: ProfileRegistry | undefined): void {
+  if (!profiles) return;
+  const profile = profiles.profileFor(c.gemeente);
+  const expected = profile.billing.calendar === 'cak4w' ? 'cak4w-periode' : 'eenheid';
+  if (c.basis !== expected) {
+    throw new ContractError(
+      `${file}: basis: '${c.basis}' does not fit profile '${profile.id}' of gemeente ${c.gemeente} (billing.calendar '${profile.billing.calendar}' needs '${expected}')`,
+    );
+  }
+}
+
+function loadContractFile(file: string, profiles: ProfileRegistry | undefined): Contract {
+  const shown = displayPath(file);
+  const c = parseContract(readJson(file), shown);
+  const expected = basename(file, '.json');
+  if (c.id !== expected)
+    throw new ContractError(`${shown}: id: '${c.id}' must match the file name ('${expected}')`);
+  checkBasis(c, shown, profiles);
+  return c;
+}
+
+/**
+ * Loads every contract from `dir`/contracts (default: this config/ folder). With `profiles`, each
+ * contract's basis is checked against its gemeente's profile. Throws ContractError naming the file.
+ * No folder or no files: no contracts (every toewijzing then reports that it has no tariff).
+ */
+export function loadContracts(dir: string = defaultConfigDir, profiles?: ProfileRegistry): ContractRegistry {
+  const folder = join(dir, 'contracts');
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ContractError(`${displayPath(folder)}: cannot read contracts: ${(err as Error).message}`);
+    }
+    names = [];
+  }
+  const contracts = names
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => loadContractFile(join(folder, n), profiles));
+  const byParties = new Map<string, Contract>();
+  for (const c of contracts) {
+    const key = `${c.aanbieder}/${c.gemeente}`;
+    const other = byParties.get(key);
+    if (other) {
+      throw new ContractError(
+        `${displayPath(join(folder, `${c.id}.json`))}: aanbieder ${c.aanbieder} and gemeente ${c.gemeente} already have contract '${other.id}'`,
+      );
+    }
+    byParties.set(key, c);
+  }
+  return { contracts, contractFor: (aanbieder, gemeente) => byParties.get(`${aanbieder}/${gemeente}`) };
+}
