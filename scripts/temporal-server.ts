@@ -88,8 +88,8 @@ export interface FullServer {
   databases: Databases;
   services: Record<ServiceName, ServiceProcess>;
   logDir: string;
-  /** Stops every service; databases stay (dropDatabases removes them). */
-  stop(): Promise<void>;
+  /** Stops every service (SIGTERM, SIGKILL after the grace period); databases stay (dropDatabases). */
+  stop(): Promise<Record<ServiceName, ChildExit>>;
   dropDatabases(): Promise<void>;
 }
 
@@ -141,21 +141,26 @@ export async function setupSchemas(postgresUrl: string, databases: Databases): P
   await setupSchema(home, pg, databases.visibility, 'visibility');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+/**
+ * A free loopback port below 32768: the server stores its membership ports in a smallint column
+ * (cluster_membership.rpc_port), so the kernel's ephemeral range (from 32768 up) cannot be used.
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
-/** The OS may hand out a port again once it is released: ask until there are n different ones. */
 async function distinctFreePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
+  while (ports.size < n) ports.add(await freeLowPort(ports));
   return [...ports];
 }
 
@@ -194,7 +199,8 @@ const startTimeoutMs = 60_000;
 
 function logTail(file: string): string {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(-3);
+    return lines.map((l) => l.slice(0, 400)).join('\n');
   } catch {
     return '';
   }
@@ -327,7 +333,11 @@ export async function startFullServer(opts: FullServerOptions): Promise<FullServ
   const graceMs = opts.stopGraceMs ?? 10_000;
   const services = {} as Record<ServiceName, ServiceProcess & { started: Promise<void> }>;
   const stop = async () => {
-    await Promise.all(Object.values(services).map((s) => s.stop().catch(() => undefined)));
+    const exits = await Promise.all(serviceNames.map((name) => services[name]?.stop()));
+    return Object.fromEntries(serviceNames.map((name, i) => [name, exits[i]])) as Record<
+      ServiceName,
+      ChildExit
+    >;
   };
   const address = `127.0.0.1:${ports.frontend.grpc}`;
   try {
@@ -343,8 +353,9 @@ export async function startFullServer(opts: FullServerOptions): Promise<FullServ
       await connection.close();
     }
   } catch (err) {
-    await stop();
-    throw err;
+    await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${message} (service logs in ${logDir})`, { cause: err });
   }
   return {
     address,

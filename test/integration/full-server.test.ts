@@ -117,4 +117,12 @@ describe('the full Temporal server on PostgreSQL', () => {
     );
     expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(1);
   });
+
+  // Last: it stops the server the tests above share.
+  it('stops every service on SIGTERM, without needing SIGKILL', async () => {
+    worker.shutdown();
+    await running;
+    const exits = await env.fullServer.stop();
+    for (const [name, exit] of Object.entries(exits)) expect(exit.signal, name).not.toBe('SIGKILL');
+  });
 });

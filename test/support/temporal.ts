@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { addSearchAttributes } from '../../app/search-attributes';
@@ -62,7 +63,8 @@ export type FullServerEnv = TemporalTestEnv & { fullServer: FullServer };
  * processes on fresh databases of the PostgreSQL server at `postgresUrl` (the integration layer's:
  * `inject('postgresAdminUrl')`), 4 history shards, our search attributes registered on SQL visibility.
  * `env.fullServer.services.history.kill('SIGKILL')` then `.restart()` simulates a crashed machine.
- * teardown() stops every service (SIGKILL after `stopGraceMs`) and drops the databases.
+ * teardown() stops every service (SIGKILL after `stopGraceMs`), drops the databases and removes the
+ * services' logs (kept when `logDir` is given).
  */
 export async function createFullServerEnv(
   options: Omit<FullServerOptions, 'databases'> & { postgresUrl: string },
@@ -89,6 +91,8 @@ export async function createFullServerEnv(
       } finally {
         await fullServer.stop();
         await fullServer.dropDatabases();
+        // The services' logs matter only while the run lives (a start-up failure quotes their tail).
+        if (!options.logDir) rmSync(fullServer.logDir, { recursive: true, force: true });
       }
     },
   });
