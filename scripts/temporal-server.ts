@@ -17,8 +17,8 @@ import { repoRoot, temporalCliPath } from '../app/temporal-binaries';
 /*
  * The full Temporal server (go.temporal.io/server) on PostgreSQL: schema set-up with temporal-sql-tool,
  * then frontend, history, matching and worker as four processes of their own, as they would run on four
- * machines, from the project's config/temporal-server/config.yaml. Binaries and schemas come from
- * `scripts/tools.sh temporal-server`. Used by test/support/temporal.ts and runnable on its own:
+ * machines, from the project's config/temporal-server/config.yaml.tmpl. Binaries and schemas come
+ * from `scripts/tools.sh temporal-server`. Used by test/support/temporal.ts and runnable on its own:
  *
  *   npx tsx scripts/temporal-server.ts postgres://postgres@127.0.0.1:5432/postgres
  */
@@ -28,8 +28,9 @@ export const temporalServerVersion = '1.32.0';
 
 export const serviceNames = ['frontend', 'history', 'matching', 'worker'] as const;
 export type ServiceName = (typeof serviceNames)[number];
+const stopOrder: readonly ServiceName[] = ['worker', 'frontend', 'matching', 'history'];
 
-const configFile = join(repoRoot, 'config', 'temporal-server', 'config.yaml');
+const configFile = join(repoRoot, 'config', 'temporal-server', 'config.yaml.tmpl');
 const dynamicConfigFile = join(repoRoot, 'config', 'temporal-server', 'dynamicconfig.yaml');
 const run = promisify(execFile);
 
@@ -169,7 +170,7 @@ interface Ports {
   membership: number;
 }
 
-/** The config template's environment (config/temporal-server/config.yaml names each variable). */
+/** The config template's environment (config/temporal-server/config.yaml.tmpl names each variable). */
 function serverEnv(
   pg: PgTarget,
   dbs: Databases,
@@ -332,12 +333,15 @@ export async function startFullServer(opts: FullServerOptions): Promise<FullServ
   const env = serverEnv(pg, databases, opts.historyShards ?? 4, ports, http);
   const graceMs = opts.stopGraceMs ?? 10_000;
   const services = {} as Record<ServiceName, ServiceProcess & { started: Promise<void> }>;
+  // In dependency order: the worker service's system workers poll the frontend, history goes last
+  // (it owns the shards).
   const stop = async () => {
-    const exits = await Promise.all(serviceNames.map((name) => services[name]?.stop()));
-    return Object.fromEntries(serviceNames.map((name, i) => [name, exits[i]])) as Record<
-      ServiceName,
-      ChildExit
-    >;
+    const exits = {} as Record<ServiceName, ChildExit>;
+    for (const name of stopOrder) {
+      const service = services[name];
+      if (service) exits[name] = await service.stop();
+    }
+    return exits;
   };
   const address = `127.0.0.1:${ports.frontend.grpc}`;
   try {

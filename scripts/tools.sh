@@ -6,7 +6,7 @@
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
 #   scripts/tools.sh temporal-server
 #                               the full Temporal server + temporal-sql-tool, built with Go, and the
-#                               PostgreSQL schemas (docs/production.md; cold build ~7 min on 2 cores)
+#                               PostgreSQL schemas (docs/production.md; cold build 5-8 min on 2 cores)
 #   scripts/tools.sh all        all of the above
 # Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
 # TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
@@ -138,7 +138,7 @@ provision_temporal_server() {
     die "the full Temporal server is built with Go, which is missing (https://go.dev/dl/, or Debian golang-go)"
   local mod="go.temporal.io/server" build="$home/build" log="$home/build.log"
   rm -rf "$build" && mkdir -p "$build" "$home/bin"
-  say "building Temporal server $TEMPORAL_SERVER_VERSION with $(go version | cut -d' ' -f3) (cold: ~7 min; log in $log)"
+  say "building Temporal server $TEMPORAL_SERVER_VERSION with $(go version | cut -d' ' -f3) (cold: 5-8 min; log in $log)"
   # nice: the build takes both cores for minutes on machines shared with test runs. -mod=mod because
   # `go install pkg@version` resolves the module's own go.mod, never a vendor folder.
   if ! (cd "$build" && GOFLAGS=-mod=mod GOBIN="$build" nice -n 19 \
