@@ -385,14 +385,23 @@ async function main(): Promise<void> {
   const url = process.argv[2] ?? process.env.TEMPORAL_POSTGRES_URL;
   if (!url)
     throw new Error('usage: tsx scripts/temporal-server.ts <postgres-url> (or TEMPORAL_POSTGRES_URL)');
-  const server = await startFullServer({
+  // Handlers first: a signal without a listener kills Node at once and orphans the services.
+  let signalled = false;
+  let server: FullServer | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => {
+      signalled = true;
+      void server?.stop();
+    });
+  server = await startFullServer({
     postgresUrl: url,
     databases: { temporal: 'temporal', visibility: 'temporal_visibility' },
     logDir: process.env.TEMPORAL_SERVER_LOG_DIR,
   });
-  console.log(`Temporal server ${temporalServerVersion} at ${server.address} (logs in ${server.logDir})`);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void server.stop());
-  await Promise.race(Object.values(server.services).map((s) => s.exited));
+  if (!signalled) {
+    console.log(`Temporal server ${temporalServerVersion} at ${server.address} (logs in ${server.logDir})`);
+    await Promise.race(Object.values(server.services).map((s) => s.exited));
+  }
   await server.stop();
 }
 
