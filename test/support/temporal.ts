@@ -1,7 +1,9 @@
+import { rmSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { addSearchAttributes } from '../../app/search-attributes';
 import { temporalCliPath, temporalTestServerPath } from '../../app/temporal-binaries';
+import { type FullServer, type FullServerOptions, startFullServer } from '../../scripts/temporal-server';
 import { customSearchAttributes } from '../../workflows/search-attributes';
 
 /*
@@ -49,6 +51,49 @@ export function createDevServerEnv(): Promise<TemporalTestEnv> {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: [...customSearchAttributes],
       log: { format: 'pretty', level: 'error' },
+    },
+  });
+}
+
+/** The full server's environment: the same interface as the dev server's, plus its service processes. */
+export type FullServerEnv = TemporalTestEnv & { fullServer: FullServer };
+
+/**
+ * The full Temporal server (scripts/temporal-server.ts): frontend, history, matching and worker as four
+ * processes on fresh databases of the PostgreSQL server at `postgresUrl` (the integration layer's:
+ * `inject('postgresAdminUrl')`), 4 history shards, our search attributes registered on SQL visibility.
+ * `env.fullServer.services.history.kill('SIGKILL')` then `.restart()` simulates a crashed machine.
+ * teardown() stops every service (SIGKILL after `stopGraceMs`), drops the databases and removes the
+ * services' logs (kept when `logDir` is given).
+ */
+export async function createFullServerEnv(
+  options: Omit<FullServerOptions, 'databases'> & { postgresUrl: string },
+): Promise<FullServerEnv> {
+  quietRuntime();
+  const fullServer = await startFullServer({ stopGraceMs: 5_000, ...options });
+  let env: TemporalTestEnv;
+  try {
+    env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: fullServer.address,
+      namespace: fullServer.namespace,
+    });
+  } catch (err) {
+    await fullServer.stop();
+    await fullServer.dropDatabases();
+    throw err;
+  }
+  const closeConnections = env.teardown.bind(env);
+  return Object.assign(env, {
+    fullServer,
+    async teardown() {
+      try {
+        await closeConnections();
+      } finally {
+        await fullServer.stop();
+        await fullServer.dropDatabases();
+        // The services' logs matter only while the run lives (a start-up failure quotes their tail).
+        if (!options.logDir) rmSync(fullServer.logDir, { recursive: true, force: true });
+      }
     },
   });
 }

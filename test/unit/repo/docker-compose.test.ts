@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../../../app/temporal-binaries';
+import { temporalServerVersion } from '../../../scripts/temporal-server';
 
 /* docker-compose.yml cannot run here (no Docker engine); this keeps its syntax and wiring honest. */
 
@@ -21,10 +22,47 @@ const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')
 const { services } = compose;
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, Temporal on that PostgreSQL, the UI, and the service', () => {
-    expect(Object.keys(services).sort()).toEqual(['iwmo-flow', 'postgresql', 'temporal', 'temporal-ui']);
+  it('has PostgreSQL, Temporal on that PostgreSQL with its one-shot set-up, the UI, and the service', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'iwmo-flow',
+      'postgresql',
+      'temporal',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+    ]);
     expect(services.temporal?.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('runs the server, schema tool and UI the tests run: the versions scripts/tools.sh pins', () => {
+    const tools = readFileSync(join(repoRoot, 'scripts', 'tools.sh'), 'utf8');
+    const pin = (name: string) => tools.match(new RegExp(`^${name}="([^"]+)"`, 'm'))?.[1];
+    const server = pin('TEMPORAL_SERVER_VERSION');
+    expect(server).toBe(temporalServerVersion);
+    expect(tools).toContain(`(Server ${server}, UI ${pin('TEMPORAL_UI_VERSION')})`);
+    expect(services.temporal?.image).toBe(`temporalio/server:${server}`);
+    expect(services['temporal-schema']?.image).toBe(`temporalio/admin-tools:${server}`);
+    expect(services['temporal-namespace']?.image).toBe(`temporalio/admin-tools:${server}`);
+    expect(services['temporal-ui']?.image).toBe(`temporalio/ui:${pin('TEMPORAL_UI_VERSION')}`);
+  });
+
+  it('starts the server only on a finished schema, and the service only once the namespace exists', () => {
+    expect(services.temporal?.depends_on).toMatchObject({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    expect(services['iwmo-flow']?.depends_on).toMatchObject({
+      'temporal-namespace': { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it("points the UI at the service's codec endpoint, on the port the service publishes", () => {
+    const codec = new URL(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT ?? '');
+    expect(codec.pathname).toBe('/codec');
+    expect(services['iwmo-flow']?.ports).toContain(
+      `${codec.port}:${services['iwmo-flow']?.environment?.PORT}`,
+    );
+    expect(services['iwmo-flow']?.environment?.TEMPORAL_UI_ORIGIN).toBe('http://localhost:8080');
   });
 
   it('pins every image to a version', () => {
