@@ -4,4 +4,3 @@
  */
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollWorkflow } from './messaging/poll';
-export { smokeWorkflow } from './smoke';

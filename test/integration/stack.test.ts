@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { createApi } from '../../api/app';
 import { temporalCliPath } from '../../app/temporal-binaries';
 import { assignments } from '../../db';
-import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../../workflows/smoke';
+import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../support/workflows/smoke';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../../workflows/smoke';
+import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../support/workflows/smoke';
 import { createTimeSkippingEnv, type TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
 
