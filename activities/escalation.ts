@@ -1,7 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
 import type { Database } from '../db';
+import { escalations } from '../db';
+import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
 import {
   type DeliveryRow,
@@ -11,7 +14,7 @@ import {
   recordEscalation,
   settleEscalation,
 } from './escalation-store';
-import type { EscalationInput, EscalationResult } from './types';
+import type { EscalationInput, EscalationResult, ResolutionInput } from './types';
 import { sendWebhook, type WebhookEndpoint } from './webhook';
 
 /*
@@ -53,6 +56,18 @@ const escalationInput = z.object({
   recipients: z.array(z.enum(['aanbieder', 'gemeente'])),
 }) satisfies z.ZodType<EscalationInput>;
 
+const resolutionInput = escalationInput.extend({ metOn: isoDate });
+
+/** Idempotency key of the notice that resolves the escalation with key `key`. */
+export const resolutionKey = (key: string) => `${key}:resolved`;
+
+function invalid(issue: z.core.$ZodIssue | undefined, what: string): never {
+  throw ApplicationFailure.nonRetryable(
+    `${what}: ${issue?.path.join('.')}: ${issue?.message}`,
+    'InvalidEscalationInput',
+  );
+}
+
 export function createEscalationActivities(deps: EscalationDeps) {
   const { db, webhooks, links } = deps;
   const maxAttempts = deps.maxAttempts ?? defaultDeliveryAttempts;
@@ -73,36 +88,66 @@ export function createEscalationActivities(deps: EscalationDeps) {
     });
   }
 
-  return {
+  /** Records (once) and delivers one notice; throws a retryable failure while a recipient may still get it. */
+  async function notify(
+    input: EscalationInput,
+    resolves?: { escalationId: string; metOn: string },
+  ): Promise<EscalationResult> {
+    const { row, deliveries } = await recordEscalation(db, input, (p, c) => !!endpointFor(p, c));
+    const body = JSON.stringify(escalationPayload(row, links, resolves));
+    const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
+    await Promise.all(open.map((d) => deliver(row, d, body)));
+    const settled = await settleEscalation(db, row);
+    if (resolves) {
+      // The notice's own row and the escalation it resolves both read 'resolved'; deliveries keep their detail.
+      await db
+        .update(escalations)
+        .set({ status: 'resolved' })
+        .where(eq(escalations.id, resolves.escalationId));
+      await db.update(escalations).set({ status: 'resolved' }).where(eq(escalations.id, row.id));
+    }
+
+    const retrying = settled.filter((d) => d.status === 'retrying');
+    if (retrying.length) {
+      const reasons = retrying.map((d) => `${d.party} ${d.code}: ${d.lastError}`).join('; ');
+      throw ApplicationFailure.create({
+        type: escalationFailureType,
+        message: `escalation ${row.id} not delivered yet (${reasons}); will retry`,
+        nonRetryable: false,
+      });
+    }
+    return {
+      escalationId: row.id,
+      delivered: settled.filter((d) => d.status === 'delivered').length,
+      failed: settled.filter((d) => d.status === 'failed').length,
+    };
+  }
+
+  return guardDatabase({
     async escalate(input: EscalationInput): Promise<EscalationResult> {
       const parsed = escalationInput.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw ApplicationFailure.nonRetryable(
-          `escalation input: ${issue?.path.join('.')}: ${issue?.message}`,
-          'InvalidEscalationInput',
-        );
-      }
-      const { row, deliveries } = await recordEscalation(db, parsed.data, (p, c) => !!endpointFor(p, c));
-      const body = JSON.stringify(escalationPayload(row, links));
-      const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
-      await Promise.all(open.map((d) => deliver(row, d, body)));
-      const settled = await settleEscalation(db, row);
-
-      const retrying = settled.filter((d) => d.status === 'retrying');
-      if (retrying.length) {
-        const reasons = retrying.map((d) => `${d.party} ${d.code}: ${d.lastError}`).join('; ');
-        throw ApplicationFailure.create({
-          type: escalationFailureType,
-          message: `escalation ${row.id} not delivered yet (${reasons}); will retry`,
-          nonRetryable: false,
-        });
-      }
-      return {
-        escalationId: row.id,
-        delivered: settled.filter((d) => d.status === 'delivered').length,
-        failed: settled.filter((d) => d.status === 'failed').length,
-      };
+      if (!parsed.success) invalid(parsed.error.issues[0], 'escalation input');
+      return notify(parsed.data);
     },
-  };
+
+    /**
+     * A deadline met after its escalation: the escalation becomes 'resolved' and its recipients get an
+     * 'escalation.resolved' notice by the same signed webhook (its own webhook-id). Without a recorded
+     * escalation (it was never written) there is nothing to resolve.
+     */
+    async resolveEscalation(input: ResolutionInput): Promise<EscalationResult> {
+      const parsed = resolutionInput.safeParse(input);
+      if (!parsed.success) invalid(parsed.error.issues[0], 'resolution input');
+      const { metOn, ...facts } = parsed.data;
+      const [original] = await db
+        .select({ id: escalations.id })
+        .from(escalations)
+        .where(eq(escalations.idempotencyKey, facts.idempotencyKey));
+      if (!original) return { escalationId: '', delivered: 0, failed: 0 };
+      return notify(
+        { ...facts, idempotencyKey: resolutionKey(facts.idempotencyKey) },
+        { escalationId: original.id, metOn },
+      );
+    },
+  });
 }

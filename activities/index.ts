@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   transport?: Transport;
   /** The inbound path the poller stores and routes fetched messages through. */
   inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'>;
+  /** The Temporal client the sender signals delivered 305/307s to their workflows with (outboxDelivered). */
+  temporal?: Pick<Client, 'workflow'>;
 }
 
 const embeddedLinks: EscalationLinks = {

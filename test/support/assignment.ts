@@ -5,6 +5,7 @@ import type {
   AssignmentProjection,
   ClaimPeriodInput,
   EscalationInput,
+  ResolutionInput,
   SendMessageInput,
 } from '../../activities/types';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
@@ -29,6 +30,7 @@ import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
 export interface RecordedActivities extends AssignmentActivities {
   sent: SendMessageInput[];
   escalations: EscalationInput[];
+  resolutions: ResolutionInput[];
   projections: AssignmentProjection[];
   claims: ClaimPeriodInput[];
 }
@@ -37,11 +39,13 @@ export function recordingActivities(): RecordedActivities {
   const sent: SendMessageInput[] = [];
   const byKey = new Map<string, string>();
   const escalations: EscalationInput[] = [];
+  const resolutions: ResolutionInput[] = [];
   const projections: AssignmentProjection[] = [];
   const claims: ClaimPeriodInput[] = [];
   return {
     sent,
     escalations,
+    resolutions,
     projections,
     claims,
     async sendMessage(input) {
@@ -57,6 +61,10 @@ export function recordingActivities(): RecordedActivities {
     },
     async escalate(input) {
       escalations.push(input);
+      return { escalationId: input.idempotencyKey, delivered: input.recipients.length, failed: 0 };
+    },
+    async resolveEscalation(input) {
+      resolutions.push(input);
       return { escalationId: input.idempotencyKey, delivered: input.recipients.length, failed: 0 };
     },
     async openClaimPeriod(input) {

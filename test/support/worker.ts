@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { failureConverterPath } from '../../security/payload-codec';
 import type { TemporalTestEnv } from './temporal';
 
 /** The test entry: production workflows plus test-only ones (smoke). */
@@ -11,7 +12,11 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles the workflows once per test file; a worker per test then starts in milliseconds. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: testWorkflowsPath, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: testWorkflowsPath,
+    failureConverterPath,
+    logger: quietLogger,
+  });
   return bundle;
 }
 
