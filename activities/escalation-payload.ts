@@ -31,8 +31,8 @@ export const escalationPayloadSchema = z.object({
     /** Working days past the due date when escalated. */
     lateWorkingDays: z.number().int(),
     recipients: z.array(party),
-    /** resolved only: the escalation this resolves, and the day its deadline was met. */
-    resolves: z.object({ escalationId: z.uuid(), metOn: z.string() }).optional(),
+    /** escalation.resolved only: the day the deadline was met after all, and how late by then. */
+    resolution: z.object({ metOn: z.string(), lateWorkingDays: z.number().int() }).optional(),
     links: z.object({
       /** The assignment in this API (needs an API key scoped to it). */
       assignment: z.url(),
@@ -60,11 +60,11 @@ export interface EscalationFacts extends Omit<EscalationInput, 'idempotencyKey' 
 export function escalationPayload(
   row: EscalationFacts,
   links: EscalationLinks,
-  resolves?: { escalationId: string; metOn: string },
+  resolution?: { metOn: string; lateWorkingDays: number },
 ): EscalationPayload {
   const ns = encodeURIComponent(links.namespace);
   return {
-    type: resolves ? 'escalation.resolved' : 'escalation.deadline-missed',
+    type: resolution ? 'escalation.resolved' : 'escalation.deadline-missed',
     timestamp: row.createdAt.toISOString(),
     data: {
       escalationId: row.id,
@@ -77,7 +77,7 @@ export function escalationPayload(
       deadline: { action: row.action, rule: row.rule, owner: row.owner, dueDate: row.dueDate },
       lateWorkingDays: row.lateWorkingDays,
       recipients: row.recipients as ('aanbieder' | 'gemeente')[],
-      ...(resolves ? { resolves } : {}),
+      ...(resolution ? { resolution } : {}),
       links: {
         assignment: `${links.apiUrl}/v1/assignments/${row.gemeente}/${row.toewijzingNummer}`,
         temporalUi: `${links.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(row.workflowId)}`,

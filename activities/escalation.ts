@@ -1,14 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
 import type { Database } from '../db';
-import { escalations } from '../db';
 import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
 import {
   type DeliveryRow,
-  type EscalationRow,
+  findEscalation,
   markNoEndpoint,
   recordAttempt,
   recordEscalation,
@@ -58,8 +56,8 @@ const escalationInput = z.object({
 
 const resolutionInput = escalationInput.extend({ metOn: isoDate });
 
-/** Idempotency key of the notice that resolves the escalation with key `key`. */
-export const resolutionKey = (key: string) => `${key}:resolved`;
+/** Webhook-id of the notice that resolves escalation `id` (receivers drop repeats by webhook-id). */
+export const resolutionWebhookId = (id: string) => `${id}:resolved`;
 
 function invalid(issue: z.core.$ZodIssue | undefined, what: string): never {
   throw ApplicationFailure.nonRetryable(
@@ -75,10 +73,10 @@ export function createEscalationActivities(deps: EscalationDeps) {
   const endpointFor = (party: string, code: string) =>
     webhooks.find((w) => w.party === party && w.code === code);
 
-  async function deliver(row: EscalationRow, delivery: DeliveryRow, body: string): Promise<void> {
+  async function deliver(webhookId: string, delivery: DeliveryRow, body: string): Promise<void> {
     const endpoint = endpointFor(delivery.party, delivery.code);
     if (!endpoint) return markNoEndpoint(db, delivery); // removed from configuration since the first attempt
-    const outcome = await sendWebhook(endpoint, row.id, body, timeoutMs);
+    const outcome = await sendWebhook(endpoint, webhookId, body, timeoutMs);
     if (outcome.ok) return recordAttempt(db, delivery, { status: 'delivered', statusCode: outcome.status });
     const final = !outcome.retryable || delivery.attempts + 1 >= maxAttempts;
     return recordAttempt(db, delivery, {
@@ -91,21 +89,15 @@ export function createEscalationActivities(deps: EscalationDeps) {
   /** Records (once) and delivers one notice; throws a retryable failure while a recipient may still get it. */
   async function notify(
     input: EscalationInput,
-    resolves?: { escalationId: string; metOn: string },
+    resolution?: { metOn: string; lateWorkingDays: number },
   ): Promise<EscalationResult> {
-    const { row, deliveries } = await recordEscalation(db, input, (p, c) => !!endpointFor(p, c));
-    const body = JSON.stringify(escalationPayload(row, links, resolves));
+    const kind = resolution ? 'resolution' : 'escalation';
+    const { row, deliveries } = await recordEscalation(db, input, (p, c) => !!endpointFor(p, c), kind);
+    const body = JSON.stringify(escalationPayload(row, links, resolution));
+    const webhookId = resolution ? resolutionWebhookId(row.id) : row.id;
     const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
-    await Promise.all(open.map((d) => deliver(row, d, body)));
-    const settled = await settleEscalation(db, row);
-    if (resolves) {
-      // The notice's own row and the escalation it resolves both read 'resolved'; deliveries keep their detail.
-      await db
-        .update(escalations)
-        .set({ status: 'resolved' })
-        .where(eq(escalations.id, resolves.escalationId));
-      await db.update(escalations).set({ status: 'resolved' }).where(eq(escalations.id, row.id));
-    }
+    await Promise.all(open.map((d) => deliver(webhookId, d, body)));
+    const settled = await settleEscalation(db, row, kind);
 
     const retrying = settled.filter((d) => d.status === 'retrying');
     if (retrying.length) {
@@ -139,15 +131,9 @@ export function createEscalationActivities(deps: EscalationDeps) {
       const parsed = resolutionInput.safeParse(input);
       if (!parsed.success) invalid(parsed.error.issues[0], 'resolution input');
       const { metOn, ...facts } = parsed.data;
-      const [original] = await db
-        .select({ id: escalations.id })
-        .from(escalations)
-        .where(eq(escalations.idempotencyKey, facts.idempotencyKey));
-      if (!original) return { escalationId: '', delivered: 0, failed: 0 };
-      return notify(
-        { ...facts, idempotencyKey: resolutionKey(facts.idempotencyKey) },
-        { escalationId: original.id, metOn },
-      );
+      if (!(await findEscalation(db, facts.idempotencyKey)))
+        return { escalationId: '', delivered: 0, failed: 0 };
+      return notify(facts, { metOn, lateWorkingDays: facts.lateWorkingDays });
     },
   });
 }

@@ -212,7 +212,7 @@ describe('assignment workflow: terms count from delivery, not from the outbox', 
       expect(term).toBeDefined();
       expect(d306).toMatchObject({ status: 'open', from: deliveredOn });
       expect(d306?.due).toBe(addWorkingDays(deliveredOn, term?.workingDays as number));
-      expect(d306?.due > addWorkingDays(now, term?.workingDays as number)).toBe(true);
+      expect((d306?.due ?? '') > addWorkingDays(now, term?.workingDays as number)).toBe(true);
       expect(state.overdue).toBe(false);
       expect(state.messages.find((m) => m.type === 'WMO305')?.status).toBe('afgeleverd');
 
