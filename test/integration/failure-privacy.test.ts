@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { createInbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
+import { codecRoutes } from '../../api/codec';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { addDays } from '../../calendar/iso-date';
 import { loadProfiles } from '../../config/profiles';
@@ -44,6 +45,20 @@ const dataConverter = dataConverterFor(keyring);
 const codec = new EncryptionCodec(keyring);
 const pool = createCodecPool({ size: 1 });
 const today = amsterdamDateOf(new Date());
+const opsToken = randomBytes(16).toString('hex');
+// The /codec endpoint as the API mounts it, for an operator key.
+const codecEndpoint = codecRoutes(
+  [
+    {
+      id: 'ops',
+      tokenSha256: createHash('sha256').update(opsToken).digest('hex'),
+      aanbieders: [],
+      gemeenten: [],
+    },
+  ],
+  { payloadCodec: codec, allowedKeyIds: ['ops'], uiOrigins: ['http://127.0.0.1:8233'] },
+);
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 let env: TemporalTestEnv;
 let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -137,13 +152,20 @@ describe('a failing store with client data in its parameters', () => {
     const failure = failed?.activityTaskFailedEventAttributes?.failure;
     expect(failure?.message).toBe('Encoded failure');
     expect(failure?.applicationFailureInfo).toMatchObject({ type: 'DatabaseRefused', nonRetryable: true });
-    // What an operator reads through the codec endpoint (the same EncryptionCodec): the failure's text.
+    // What an operator reads through the codec endpoint (as the Temporal UI asks it): the failure's text.
     const encoded = failure?.encodedAttributes;
     if (!encoded) throw new Error('the failure has no encoded attributes');
-    const [decoded] = await codec.decode([
-      { metadata: encoded.metadata as Record<string, Uint8Array>, data: encoded.data as Uint8Array },
-    ]);
-    const attributes = JSON.parse(Buffer.from(decoded?.data ?? []).toString('utf8'));
+    const metadata = Object.fromEntries(
+      Object.entries(encoded.metadata ?? {}).map(([k, v]) => [k, b64(v as Uint8Array)]),
+    );
+    const res = await codecEndpoint.request('/decode', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opsToken}` },
+      body: JSON.stringify({ payloads: [{ metadata, data: b64(encoded.data as Uint8Array) }] }),
+    });
+    expect(res.status).toBe(200);
+    const [decoded] = ((await res.json()) as { payloads: { data: string }[] }).payloads;
+    const attributes = JSON.parse(Buffer.from(decoded?.data ?? '', 'base64').toString('utf8'));
     expect(attributes.message).toBe(
       'sendMessage: database error SQLSTATE 23514 (table outbox_messages, constraint no_305_today)',
     );
