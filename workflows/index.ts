@@ -4,4 +4,3 @@
  */
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';
-export { smokeWorkflow } from './smoke';
