@@ -18,7 +18,8 @@ import { safeText } from './text';
  */
 
 export const assignmentParams = z.object({
-  gemeente: gemeenteCode.openapi({ param: { name: 'gemeente', in: 'path' }, example: '1916' }),
+  // A clone made now has .openapi: zod-openapi adds it to schemas built after it loaded, and iwmo/'s may predate it.
+  gemeente: gemeenteCode.clone().openapi({ param: { name: 'gemeente', in: 'path' }, example: '1916' }),
   // Digits in the path, a number to the handler (z.coerce would document it as optional and nullable).
   nummer: z
     .string()
