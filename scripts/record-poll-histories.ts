@@ -9,14 +9,19 @@ import { workflowBundle } from '../test/support/worker';
 /*
  * Records the histories of the poll workflows that test/workflow/poll-replay.test.ts replays:
  *
- *   npx tsx scripts/record-poll-histories.ts
+ *   npx tsx scripts/record-poll-histories.ts                        # every scenario
+ *   npx tsx scripts/record-poll-histories.ts poll-round-deprecated  # only these
  *
  * Writes test/histories/poll/<scenario>.json. Re-record only on purpose (docs/testing.md, "Replay").
  */
 
 const outDir = fileURLToPath(new URL('../test/histories/poll/', import.meta.url));
 
-for (const scenario of pollHistoryScenarios) {
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !pollHistoryScenarios.some((s) => s.name === name));
+if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}`);
+
+for (const scenario of pollHistoryScenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
   const env = await createTimeSkippingEnv();
   try {
     const taskQueue = 'replay-recording';

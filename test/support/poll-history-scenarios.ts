@@ -30,9 +30,6 @@ export function pollDoubles() {
     async pendingOutboxLanes() {
       return lanes.shift() ?? [];
     },
-    async pendingOutbox() {
-      return [];
-    },
     async deliverMessage() {
       return { status: 'sent' as const };
     },
@@ -46,8 +43,10 @@ export interface PollHistoryScenario {
 }
 
 export const pollHistoryScenarios: PollHistoryScenario[] = [
-  // One round as the Schedule started them (the patched() path of the last release).
+  // One round as the Schedule started them, recorded by the release that still branched on patched().
   { name: 'poll-round', workflowType: 'messagePollWorkflow', args: [{}] },
+  // The same round recorded by the release that deprecated those patches (markers flagged deprecated).
+  { name: 'poll-round-deprecated', workflowType: 'messagePollWorkflow', args: [{}] },
   // The loop: two rounds, then continue-as-new (the history ends there).
   {
     name: 'poll-loop',
