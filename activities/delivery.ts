@@ -188,20 +188,9 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
   // database errors leave without their query parameters (db-errors.ts).
   return withHeartbeats(
     guardDatabase({
-      /** Ids of the pending outbox rows, oldest first: the order the workflows wrote them in. */
-      async pendingOutbox(input: { limit: number }): Promise<string[]> {
-        const rows = await db
-          .select({ id: outboxMessages.id })
-          .from(outboxMessages)
-          .where(eq(outboxMessages.status, 'pending'))
-          .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
-          .limit(input.limit);
-        return rows.map((r) => r.id);
-      },
-
       /**
-       * The same rows grouped by the workflow that wrote them, each group oldest first, groups in the
-       * order of their oldest row: the poller sends groups side by side and each group in order (a 305
+       * The pending outbox rows (oldest first: the order the workflows wrote them in) grouped by the
+       * workflow that wrote them, each group oldest first, groups in the order of their oldest row: the poller sends groups side by side and each group in order (a 305
        * before the 307 of the same toewijzing). Rows without a workflow share one group.
        */
       async pendingOutboxLanes(input: { limit: number }): Promise<string[][]> {

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
 import type { Database } from '../db';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
 import {
@@ -43,8 +44,8 @@ export const defaultDeliveryAttempts = 10;
 const escalationInput = z.object({
   idempotencyKey: z.string().min(1).max(300),
   workflowId: z.string().min(1).max(300),
-  gemeente: z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'),
-  aanbieder: z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits'),
+  gemeente: gemeenteCode,
+  aanbieder: agbCode,
   toewijzingNummer: z.number().int().min(0),
   action: z.string().min(1),
   rule: z.string().min(1),

@@ -25,6 +25,7 @@ import {
   type StoredFinding,
   storedFinding,
 } from './messaging/outcome';
+import type { Predecoded } from './messaging/predecode';
 import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
 import { sniffHeaderBytes } from './messaging/sniff';
 import { recordUnavailable, type UnavailableMessage } from './messaging/unavailable';
@@ -208,13 +209,16 @@ export function createInbound(deps: InboundDeps) {
     return accepted(row, d, { status: 'received', toewijzingen: [], note: 'not routed yet' });
   }
 
-  async function handle(row: InboxRow): Promise<InboundOutcome> {
+  /** Decodes, checks and routes a stored row; `inspected`: the row's text decoded already (predecode.ts). */
+  async function handle(row: InboxRow, inspected?: Predecoded['inspected']): Promise<InboundOutcome> {
     if (row.rawPayload) {
       const checked = checkEncoding(row.rawPayload);
       if (!checked.ok)
         return reject(row, { messageType: null, identificatie: null, findings: [checked.finding] });
     }
-    const inspection = await deps.codec.inspect(row.payload, today());
+    const day = today();
+    const inspection =
+      inspected?.today === day ? inspected.inspection : await deps.codec.inspect(row.payload, day);
     if (!inspection.ok) {
       // Only an XSD-level failure passed detection, so only then is the sniffed type the real one.
       const messageType = inspection.kind === 'schema' ? row.messageType : null;
@@ -252,13 +256,15 @@ export function createInbound(deps: InboundDeps) {
     /**
      * Stores, decodes and routes one message; answers a re-delivery with the earlier outcome. Throws
      * InboundRetryableError when something outside the message failed (the row stays 'received').
+     * `predecoded`: what the poller already read of these bytes (messaging/predecode.ts), not read again.
      */
-    async receiveMessage(message: InboundMessage): Promise<InboundOutcome> {
+    async receiveMessage(message: InboundMessage, predecoded?: Predecoded): Promise<InboundOutcome> {
       const bytes =
         typeof message.payload === 'string' ? Buffer.from(message.payload, 'utf8') : message.payload;
+      const ahead = predecoded?.of === bytes ? predecoded : undefined;
       // Encoding first: text PostgreSQL refuses (U+0000) or that is not the bytes sent is never made.
-      const checked = checkEncoding(bytes);
-      const sniffed = sniffHeaderBytes(bytes);
+      const checked = ahead?.checked ?? checkEncoding(bytes);
+      const sniffed = ahead?.sniffed ?? sniffHeaderBytes(bytes);
       const stored = storeInbound(deps.db, {
         payload: checked.ok ? checked.text : '',
         rawPayload: checked.ok && checked.exact ? null : Buffer.from(bytes),
@@ -280,7 +286,8 @@ export function createInbound(deps: InboundDeps) {
       if (created && process.env[testOnlyStallAfterStore] === '1') await new Promise<never>(() => {});
       if (!created && !(await claimUnfinished(deps.db, row.id))) return answerEarlier(row);
       try {
-        const outcome = await handle(row);
+        // A row stored before holds the bytes of its first delivery: decoded from the row, not from these.
+        const outcome = await handle(row, created ? ahead?.inspected : undefined);
         return created ? outcome : { ...outcome, duplicate: true };
       } catch (err) {
         await releaseClaim(deps.db, row.id).catch(() => undefined);

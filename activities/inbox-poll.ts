@@ -6,7 +6,7 @@ import type { Inbound, ResumeStrandedResult } from './inbound';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
 import { beat, withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder, runLanes } from './messaging/lanes';
-import { sniffHeaderBytes } from './messaging/sniff';
+import { type Predecoded, readAhead } from './messaging/predecode';
 
 /*
  * One page of the transport's mailbox into the inbox: fetch → receiveMessage (store, decode, route) →
@@ -21,7 +21,8 @@ import { sniffHeaderBytes } from './messaging/sniff';
  * their order does not matter, and one client's 301s stay one after another in one lane. Anything else
  * (a retour, a 323, a message that does not decode) is a barrier: it waits for everything before it, and
  * everything after waits for it — so the rest keeps the strict order of the sequential poller. The lane
- * key needs the 301's BSN, so those are decoded once more here (in the codec pool, ~1 ms for a 301); the
+ * key needs the 301's BSN, so 301s are decoded here (in the codec pool, ~1 ms for a 301) and the result
+ * goes with the message to receiveMessage, which does not decode it again (messaging/predecode.ts); the
  * key stays in this activity's memory.
  */
 
@@ -59,20 +60,32 @@ export interface PollInboxInput {
 }
 
 /** Lane of a message that may run beside its neighbours (a 301: its client), else undefined (a barrier). */
-async function laneKey(m: FetchedMessage, codec: MessageCodec): Promise<string | undefined> {
-  if (m.payload === null) return undefined;
-  if (sniffHeaderBytes(m.payload).messageType !== 'WMO301') return undefined;
-  const xml = Buffer.from(m.payload).toString('utf8');
-  // A failing decode here only costs the concurrency: receiveMessage meets (and records) it again.
-  const inspection = await codec.inspect(xml, amsterdamDateOf(new Date())).catch(() => undefined);
+function laneKey(ahead: Predecoded | undefined): string | undefined {
+  const inspection = ahead?.inspected?.inspection;
   if (!inspection?.ok || !inspection.toewijzing) return undefined;
   return `${inspection.header.afzender}/${inspection.toewijzing.bsn}`;
 }
 
-/** The page cut into steps: a barrier alone, or a run of 301s grouped in lanes; in page order. */
-async function steps(page: FetchedMessage[], codec: MessageCodec, concurrency: number) {
+/**
+ * The page cut into steps: a barrier alone, or a run of 301s grouped in lanes; in page order. Fills
+ * `read` with what was read of each message ahead, for receiveMessage.
+ */
+async function steps(
+  page: FetchedMessage[],
+  codec: MessageCodec,
+  concurrency: number,
+  read: Map<FetchedMessage, Predecoded>,
+) {
   if (concurrency <= 1) return page.map((m) => [[m]]);
-  const keys = await Promise.all(page.map((m) => laneKey(m, codec)));
+  const today = amsterdamDateOf(new Date());
+  const ahead = await Promise.all(
+    page.map((m) => (m.payload ? readAhead(m.payload, codec, today) : undefined)),
+  );
+  page.forEach((m, i) => {
+    const a = ahead[i];
+    if (a) read.set(m, a);
+  });
+  const keys = ahead.map(laneKey);
   const out: FetchedMessage[][][] = [];
   let run: { m: FetchedMessage; key: string }[] = [];
   const flush = () => {
@@ -138,6 +151,8 @@ export function createInboxPollActivities({
         more: page.length >= limit,
       };
       let firstError: unknown;
+      /** What steps() read of each message ahead, handed to receiveMessage with it. */
+      const read = new Map<FetchedMessage, Predecoded>();
       const receiveOne = async (m: FetchedMessage) => {
         if (m.payload === null) {
           // No content to keep, but the row records that it came and why it is unreadable: stored first,
@@ -158,13 +173,14 @@ export function createInboxPollActivities({
           return;
         }
         try {
-          const outcome = await inbound.receiveMessage({
+          const message = {
             payload: m.payload, // bytes: the inbound path checks the encoding before any text is made
             transport: transport.name,
             traceerId: m.traceerId,
             ...(m.conversatieId ? { conversatieId: m.conversatieId } : {}),
             ...(m.alsAntwoordOp ? { alsAntwoordOp: m.alsAntwoordOp } : {}),
-          });
+          };
+          const outcome = await inbound.receiveMessage(message, read.get(m));
           // Another process holds it and has not recorded an outcome: not durable yet, do not confirm.
           if (outcome.duplicate && outcome.note === 'being processed') {
             r.deferred++;
@@ -186,7 +202,8 @@ export function createInboxPollActivities({
         beat({ fetched: r.fetched, confirmed: r.confirmed, deferred: r.deferred });
       };
       const concurrency = input.concurrency ?? 1;
-      for (const lanes of await steps(page, codec, concurrency)) await runLanes(lanes, concurrency, receive);
+      for (const lanes of await steps(page, codec, concurrency, read))
+        await runLanes(lanes, concurrency, receive);
       // Retry the activity (with backoff) for what could not be routed; the confirmed ones are done.
       if (firstError) throw firstError;
       return r;

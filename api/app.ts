@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { requestId } from 'hono/request-id';
-import type { ApiKeyConfig } from '../app/config';
 import type { ProfileRegistry } from '../calendar/profile';
 import { loadProfiles } from '../config/profiles';
 import type { DatabaseHandle } from '../db';
+import type { ApiKeyConfig } from './api-keys';
 import { assignmentRoutes } from './assignments';
 import { type AuthEnv, requireApiKey } from './auth';
 import { type CodecEndpointDeps, codecRoutes } from './codec';

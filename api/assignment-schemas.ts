@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
 import { isoDate } from '../calendar/schemas';
+import { gemeenteCode } from '../iwmo/identifier-schemas';
 import type { AssignmentState, AssignmentStatus, EventResult } from '../workflows/assignment/contract';
 import {
   correctionEvent,
@@ -16,11 +17,9 @@ import { safeText } from './text';
  * contract's types, and the compile-time checks at the bottom keep the two from drifting apart.
  */
 
-export const gemeenteCode = z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits');
-export const agbCode = z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits');
-
 export const assignmentParams = z.object({
-  gemeente: gemeenteCode.openapi({ param: { name: 'gemeente', in: 'path' }, example: '1916' }),
+  // A clone made now has .openapi: zod-openapi adds it to schemas built after it loaded, and iwmo/'s may predate it.
+  gemeente: gemeenteCode.clone().openapi({ param: { name: 'gemeente', in: 'path' }, example: '1916' }),
   // Digits in the path, a number to the handler (z.coerce would document it as optional and nullable).
   nummer: z
     .string()

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { amsterdamDateOf } from '../calendar/amsterdam';
 import type { DatabaseHandle } from '../db';
 import { type AssignmentPosition, type AssignmentRow, listAssignments } from '../db/queries/assignments';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import {
   correctionUpdate,
   type EventResult,
@@ -12,7 +13,6 @@ import {
 } from '../workflows/assignment/contract';
 import { type AssignmentRef, eventProblem, scopedAssignment } from './assignment-access';
 import {
-  agbCode,
   assignmentPageSchema,
   assignmentParams,
   assignmentStateSchema,
@@ -20,7 +20,6 @@ import {
   type assignmentSummarySchema,
   correctionEventSchema,
   eventResultSchema,
-  gemeenteCode,
   startEventSchema,
   stopEventSchema,
 } from './assignment-schemas';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
-import type { ApiKeyConfig } from '../app/config';
+import type { ApiKeyConfig } from './api-keys';
 import { clientIp } from './hygiene';
 import { problem, problemTypes } from './problem';
 import type { FailureLimiter } from './rate-limit';

@@ -4,7 +4,8 @@ import { type ProfileRegistry, party } from '../calendar/profile';
 import { workingDaysBetween } from '../calendar/working-days';
 import type { DatabaseHandle } from '../db';
 import { type DeadlinePosition, type DeadlineRecord, listDeadlines } from '../db/queries/assignments';
-import { agbCode, deadlinePageSchema, type deadlineRowSchema, gemeenteCode } from './assignment-schemas';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
+import { deadlinePageSchema, type deadlineRowSchema } from './assignment-schemas';
 import { booleanParam, cursorParam, decodeCursor, encodeCursor, positionDate, positionText } from './cursor';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
 

@@ -6,6 +6,7 @@ import {
   listEscalations,
   type Position,
 } from '../db/queries/escalations';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import { cursorParam, decodeCursor, encodeCursor, positionTime } from './cursor';
 import { problem } from './problem';
 import { bearerSecurity, createRouter, errorResponses, jsonContent } from './router';
@@ -70,14 +71,8 @@ function positionOf(cursor: string): Position | undefined {
 
 const listQuery = z.object({
   status: z.enum(escalationStatus).optional(),
-  gemeente: z
-    .string()
-    .regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits')
-    .optional(),
-  aanbieder: z
-    .string()
-    .regex(/^[0-9]{8}$/, 'AGB code is 8 digits')
-    .optional(),
+  gemeente: gemeenteCode.optional(),
+  aanbieder: agbCode.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: cursorParam(positionSchema),
 });

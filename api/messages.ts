@@ -7,6 +7,7 @@ import { partiesOf, sniffHeaderBytes } from '../activities/messaging/sniff';
 import type { Database } from '../db';
 import { type AuthEnv, mayAccess, type Principal } from './auth';
 import { messageArchiveRoutes } from './message-archive';
+import { findingSchema, problem, problemContentType, problemSchema } from './problem';
 import { bearerSecurity } from './router';
 
 /*
@@ -34,19 +35,8 @@ export interface MessageRouteDeps {
 /** OP179: 25 MB per file. */
 export const maxMessageBytes = 25 * 1024 * 1024;
 const xmlTypes = ['application/xml', 'text/xml'];
-const problemType = 'application/problem+json';
 
 // ---- schemas (OpenAPI) ----
-
-const finding = z
-  .object({
-    rule: z.string().openapi({ example: 'CD041' }),
-    retourCode: z.string().optional().openapi({ example: '0001' }),
-    path: z.string().openapi({ example: '/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]/Omvang' }),
-    message: z.string(),
-    hint: z.string().optional(),
-  })
-  .openapi('MessageFinding');
 
 const outcome = z
   .object({
@@ -54,7 +44,7 @@ const outcome = z
     duplicate: z.boolean(),
     status: z.enum(['received', 'routed', 'rejected']),
     messageType: z.string().nullable().openapi({ example: 'WMO301' }),
-    findings: z.array(finding),
+    findings: z.array(findingSchema),
     toewijzingen: z.array(
       z.object({
         toewijzingNummer: z.number().int(),
@@ -75,65 +65,15 @@ const outcome = z
   })
   .openapi('InboundOutcome');
 
-const problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    messageId: z.string().optional(),
-    findings: z.array(finding).optional(),
-    outcome: outcome.optional(),
-  })
+/** A problem (api/problem.ts) that also says which stored message it is about, and what became of it. */
+const messageProblem = problemSchema
+  .extend({ messageId: z.string().optional(), outcome: outcome.optional() })
   .openapi('MessageProblem');
 
 const problemResponse = (description: string) => ({
   description,
-  content: { [problemType]: { schema: problem } },
+  content: { [problemContentType]: { schema: messageProblem } },
 });
-
-// ---- problems ----
-
-type Problem = z.infer<typeof problem>;
-const titles: Record<number, string> = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  503: 'Service Unavailable',
-};
-
-type ProblemStatus = 401 | 403 | 404 | 413 | 415 | 422 | 503;
-
-function problemBody(status: ProblemStatus, detail: string, extra: Partial<Problem> = {}): Problem {
-  return { type: 'about:blank', title: titles[status] ?? 'Error', status, detail, ...extra };
-}
-
-function problemHeaders(status: ProblemStatus): Record<string, string> {
-  return status === 503
-    ? { 'content-type': problemType, 'retry-after': '30' }
-    : { 'content-type': problemType };
-}
-
-/** For middleware, which answers with a plain Response. */
-function problemOf(status: ProblemStatus, detail: string): Response {
-  return new Response(JSON.stringify(problemBody(status, detail)), {
-    status,
-    headers: problemHeaders(status),
-  });
-}
-
-/** For handlers: typed by the route's declared responses. */
-function problemJson<S extends ProblemStatus>(
-  c: Context,
-  status: S,
-  detail: string,
-  extra: Partial<Problem> = {},
-) {
-  return c.json(problemBody(status, detail, extra), status, problemHeaders(status));
-}
 
 function principalOf(c: Context<AuthEnv>): Principal | undefined {
   return c.get('principal') as Principal | undefined;
@@ -144,13 +84,15 @@ function principalOf(c: Context<AuthEnv>): Principal | undefined {
 const xmlOnly = createMiddleware<AuthEnv>(async (c, next) => {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!xmlTypes.includes(mediaType))
-    return problemOf(415, `send the message as ${xmlTypes.join(' or ')} (got '${mediaType || 'none'}')`);
+    throw problem(415, `send the message as ${xmlTypes.join(' or ')} (got '${mediaType || 'none'}')`);
   await next();
 });
 
 const limit = bodyLimit({
   maxSize: maxMessageBytes,
-  onError: () => problemOf(413, `a message may be at most ${maxMessageBytes} bytes (OP179: 25 MB)`),
+  onError: () => {
+    throw problem(413, `a message may be at most ${maxMessageBytes} bytes (OP179: 25 MB)`);
+  },
 });
 
 // ---- routes ----
@@ -190,10 +132,9 @@ function answer(c: Context, result: InboundOutcome) {
   if (result.status !== 'rejected') return c.json(result, 202);
   const first = result.findings[0];
   const detail = first ? `${first.rule}: ${first.message}` : 'message rejected';
-  return problemJson(c, 422, detail, {
-    messageId: result.messageId,
+  throw problem(422, detail, {
     findings: result.findings,
-    outcome: result,
+    members: { messageId: result.messageId, outcome: result },
   });
 }
 
@@ -202,20 +143,21 @@ export function messageRoutes(deps: MessageRouteDeps) {
 
   app.openapi(postMessage, async (c) => {
     const p = principalOf(c);
-    if (!p) return problemJson(c, 401, 'missing API key');
+    if (!p) throw problem(401, 'missing API key');
     // The bytes as sent: reading them as text would replace what is not UTF-8 (the inbound path checks).
     const payload = new Uint8Array(await c.req.arrayBuffer());
     const sniffed = sniffHeaderBytes(payload);
     const parties = partiesOf(sniffed);
     const readable = parties.gemeente !== undefined || parties.aanbieder !== undefined;
     if (readable && !mayAccess(p, parties))
-      return problemJson(c, 403, 'this key acts for neither the Afzender nor the Ontvanger of this message');
+      throw problem(403, 'this key acts for neither the Afzender nor the Ontvanger of this message');
     try {
       return answer(c, await deps.inbound.receiveMessage({ payload, transport: 'api', submittedBy: p.id }));
     } catch (err) {
       if (err instanceof InboundRetryableError)
-        return problemJson(c, 503, 'stored, but routing failed; send the same message again later', {
-          messageId: err.messageId,
+        throw problem(503, 'stored, but routing failed; send the same message again later', {
+          members: { messageId: err.messageId },
+          headers: { 'retry-after': '30' },
         });
       throw err;
     }

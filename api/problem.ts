@@ -70,6 +70,8 @@ export interface ProblemExtras {
   title?: string;
   rule?: string;
   findings?: ProblemFinding[];
+  /** Extension members (RFC 9457 §3.2) a route declares in its own schema, e.g. POST /v1/messages' outcome. */
+  members?: Record<string, unknown>;
   /** Response headers, e.g. Allow, Retry-After, WWW-Authenticate. */
   headers?: Record<string, string>;
 }
@@ -92,7 +94,7 @@ export function problem(
   detail: string,
   extras: ProblemExtras = {},
 ): ProblemError {
-  const { headers, ...rest } = extras;
+  const { headers, members, ...rest } = extras;
   const body: Problem = {
     type: rest.type ?? 'about:blank',
     title: rest.title ?? reasonPhrase(status),
@@ -100,6 +102,7 @@ export function problem(
     detail,
     ...(rest.rule !== undefined && { rule: rest.rule }),
     ...(rest.findings !== undefined && { findings: rest.findings }),
+    ...members,
   };
   return new ProblemError(body, headers);
 }

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { apiKeyList } from '../api/api-keys';
+import { agbCode } from '../iwmo/identifier-schemas';
+import { agbCodeRule, gemeenteCodeRule, isAgbCode, isGemeenteCode } from '../iwmo/identifiers';
 import { transportEnvFields } from '../transport/config';
 import { repoRoot } from './temporal-binaries';
 
@@ -8,44 +11,12 @@ import { repoRoot } from './temporal-binaries';
  * defaults: a Temporal dev server started by the service and a PGlite database under .data/.
  */
 
-export const principalSchema = z.object({
-  /** Who the key belongs to, for audit; not a secret. */
-  id: z.string().min(1),
-  /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
-  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex chars (sha256 of the token)'),
-  aanbieders: z.array(z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits')).default([]),
-  gemeenten: z.array(z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits')).default([]),
-});
-export type ApiKeyConfig = z.infer<typeof principalSchema>;
-
-/** Start-up refuses a key that could act for nobody, and two keys with one token (or one id). */
-const apiKeyList = z.array(principalSchema).superRefine((keys, ctx) => {
-  keys.forEach((key, i) => {
-    if (key.aanbieders.length === 0 && key.gemeenten.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [i],
-        message: `key '${key.id}' has no scope: give it at least one aanbieder or gemeente`,
-      });
-    }
-    const earlier = keys.slice(0, i);
-    const sameHash = earlier.find((k) => k.tokenSha256 === key.tokenSha256);
-    if (sameHash) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [i, 'tokenSha256'],
-        message: `key '${key.id}' has the same token hash as key '${sameHash.id}'`,
-      });
-    }
-    if (earlier.some((k) => k.id === key.id)) {
-      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `key id '${key.id}' is used twice` });
-    }
-  });
-});
+/** The API owns the shape of its keys; re-exported for callers that read the configuration. */
+export type { ApiKeyConfig } from '../api/api-keys';
 
 const codeRules = {
-  gemeente: [/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'],
-  aanbieder: [/^[0-9]{8}$/, 'AGB code is 8 digits'],
+  gemeente: [isGemeenteCode, gemeenteCodeRule],
+  aanbieder: [isAgbCode, agbCodeRule],
 } as const;
 
 /** A webhook receiver for escalations; the secret is a Standard Webhooks key (whsec_ + base64). */
@@ -61,8 +32,8 @@ const webhookEndpointSchema = z
   })
   .strict()
   .superRefine((hook, ctx) => {
-    const [pattern, rule] = codeRules[hook.party];
-    if (!pattern.test(hook.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: rule });
+    const [isCode, rule] = codeRules[hook.party];
+    if (!isCode(hook.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: rule });
   });
 export type WebhookEndpointConfig = z.infer<typeof webhookEndpointSchema>;
 
@@ -175,10 +146,7 @@ const envSchema = z.object({
   TRANSPORT: z.enum(['simulator', 'none', 'vecozo', 'drop-folder']).default('simulator'),
   ...transportEnvFields,
   /** The AGB code the embedded simulator issues its 301s to (give it an API key to act for it). */
-  SIMULATOR_AANBIEDER: z
-    .string()
-    .regex(/^[0-9]{8}$/, 'AGB code is 8 digits')
-    .default('42420001'),
+  SIMULATOR_AANBIEDER: agbCode.default('42420001'),
   /** Scenario file of the embedded simulator; unset = simulator/scenarios/happy.json. */
   SIMULATOR_SCENARIO: z.string().default(join(repoRoot, 'simulator', 'scenarios', 'happy.json')),
   /** Where the embedded simulator keeps its test certificates (made once with openssl, reused). */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { type ApiKeyConfig, loadConfig, principalSchema } from './config';
+import { type ApiKeyConfig, apiKeySchema } from '../api/api-keys';
+import { loadConfig } from './config';
 
 /*
  * API keys for the HTTP API:  npm run keys -- create --id zorg-bv --aanbieder 12345678 [--gemeente 1916 …]
@@ -31,7 +32,7 @@ function create(args: string[]): string {
     strict: true,
   });
   const token = newToken();
-  const parsed = principalSchema.safeParse({
+  const parsed = apiKeySchema.safeParse({
     id: values.id,
     tokenSha256: createHash('sha256').update(token).digest('hex'),
     aanbieders: values.aanbieder ?? [],

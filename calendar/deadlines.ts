@@ -1,6 +1,13 @@
 import type { HolidayRules } from './holidays';
 import { addDays, daysInMonth, formatIsoDate, type IsoDate, parseIsoDate } from './iso-date';
-import type { DeadlineAction, DeadlineRule, LifecycleEventType, Party, ProtocolProfile } from './profile';
+import type {
+  DeadlineAction,
+  DeadlineRule,
+  LifecycleEvent,
+  LifecycleEventType,
+  Party,
+  ProtocolProfile,
+} from './profile';
 import { addWorkingDays } from './working-days';
 
 /*
@@ -8,15 +15,6 @@ import { addWorkingDays } from './working-days';
  * list of open deadlines, calls deadlinesFor for each event, drops the ones the event closes, adds
  * the ones it opens and sets a timer at endOfAmsterdamDay(due) for each.
  */
-
-/** Something that happened to a toewijzing, and when (its zod schema, `lifecycleEvent`, is in profile.ts). */
-export interface LifecycleEvent {
-  type: LifecycleEventType;
-  /** The day it happened (receipt date, start/end date of care, last day of the period, …). */
-  date: IsoDate;
-  /** Dagtekening of the 315/317 being answered; needed by rules counted from it (OP274/OP346). */
-  aanvraagDagtekening?: IsoDate;
-}
 
 export interface OpenedDeadline {
   action: DeadlineAction;

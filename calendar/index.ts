@@ -25,7 +25,6 @@ export {
   deadlinesFor,
   dueDate,
   endOfMonthsAfter,
-  type LifecycleEvent,
   type OpenedDeadline,
   paymentTerm,
 } from './deadlines';
@@ -76,6 +75,7 @@ export {
   deadlineRule,
   type GemeenteProfiles,
   gemeenteProfiles,
+  type LifecycleEvent,
   type LifecycleEventType,
   lifecycleEvent,
   lifecycleEventDescriptions,

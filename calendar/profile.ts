@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { LifecycleEvent } from './deadlines';
+import { gemeenteCode } from '../iwmo/identifier-schemas';
+import { isGemeenteCode } from '../iwmo/identifiers';
 import { atwPatternDays } from './equated-days';
 import { holidayNames } from './holidays';
-import { isoWeekday, tryParseIsoDate } from './iso-date';
+import { type IsoDate, isoWeekday, tryParseIsoDate } from './iso-date';
 import { billingCalendar, isoDate } from './schemas';
 
 /*
@@ -54,6 +55,15 @@ export const lifecycleEventType = z.enum(eventKeys, {
   error: (issue) => `unknown event '${String(issue.input)}'`,
 });
 export type LifecycleEventType = z.infer<typeof lifecycleEventType>;
+
+/** Something that happened to a toewijzing, and when (its zod schema is `lifecycleEvent` below). */
+export interface LifecycleEvent {
+  type: LifecycleEventType;
+  /** The day it happened (receipt date, start/end date of care, last day of the period, …). */
+  date: IsoDate;
+  /** Dagtekening of the 315/317 being answered; needed by rules counted from it (OP274/OP346). */
+  aanvraagDagtekening?: IsoDate;
+}
 
 /** Something the owner of a deadline has to do. */
 export const deadlineActionDescriptions = {
@@ -232,13 +242,11 @@ export const protocolProfile = z
   });
 export type ProtocolProfile = z.infer<typeof protocolProfile>;
 
-const cbsCode = z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits');
-
 /** config/gemeente-profiles.json: which profile applies to which municipality. */
 export const gemeenteProfiles = z
   .object({
     default: z.string().min(1),
-    gemeenten: z.record(cbsCode, z.string().min(1)).default({}),
+    gemeenten: z.record(gemeenteCode, z.string().min(1)).default({}),
   })
   .strict();
 export type GemeenteProfiles = z.infer<typeof gemeenteProfiles>;
@@ -320,13 +328,13 @@ export function createProfileRegistry(
     profiles: byId,
     profile,
     profileFor: (gemeenteCode) => {
-      if (!/^[0-9]{4}$/.test(gemeenteCode)) throw new RangeError(`not a CBS gemeentecode: '${gemeenteCode}'`);
+      if (!isGemeenteCode(gemeenteCode)) throw new RangeError(`not a CBS gemeentecode: '${gemeenteCode}'`);
       return profile(mapping.gemeenten[gemeenteCode] ?? mapping.default);
     },
   };
 }
 
-/** zod schema of a LifecycleEvent (calendar/deadlines.ts), for callers that take one from outside. */
+/** zod schema of a LifecycleEvent, for callers that take one from outside. */
 export const lifecycleEvent = z.object({
   type: lifecycleEventType,
   date: isoDate,

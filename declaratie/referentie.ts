@@ -1,4 +1,5 @@
 import { type IsoDate, parseIsoDate } from '../calendar/iso-date';
+import { isGemeenteCode } from '../iwmo/identifiers';
 
 /*
  * Identifiers of a claim. ProductReferentie/ReferentieNummer (≤ 20 characters) must be unique per aanbieder
@@ -28,7 +29,7 @@ export interface ReferentieParts {
 export function referentieNummer(p: ReferentieParts): string {
   const { year, month } = parseIsoDate(p.periode);
   const months = (year - 2000) * 12 + (month - 1);
-  if (!/^[0-9]{4}$/.test(p.gemeente)) throw new RangeError('gemeente must be a 4-digit CBS code');
+  if (!isGemeenteCode(p.gemeente)) throw new RangeError('gemeente must be a 4-digit CBS code');
   if (!Number.isInteger(p.toewijzingNummer) || p.toewijzingNummer < 0 || p.toewijzingNummer > 999_999_999)
     throw new RangeError('ToewijzingNummer must be 0–999 999 999');
   if (months < 0 || months >= 36 ** 3) throw new RangeError('period must lie in 2000–5887');

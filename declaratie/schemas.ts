@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 
 /*
  * zod schemas of the claim data that comes from configuration: the contract of one aanbieder with one
@@ -80,8 +81,8 @@ export type ContractBasis = z.infer<typeof contractBasis>;
 export const contract = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'must be lowercase letters, digits, dots and dashes'),
-    aanbieder: z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits'),
-    gemeente: z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'),
+    aanbieder: agbCode,
+    gemeente: gemeenteCode,
     /** Where the products and tariffs come from (contract, protocol, tariff list). */
     source: z.string().min(1),
     basis: contractBasis,

@@ -12,8 +12,17 @@ export function isValidBsn(bsn: string): boolean {
   return sum % 11 === 0 && bsn !== '000000000';
 }
 
-export const isAgbCode = (code: string) => /^[0-9]{8}$/.test(code);
-export const isGemeenteCode = (code: string) => /^[0-9]{4}$/.test(code);
+/*
+ * AGB code (LDT_AgbCode, the aanbieder) and CBS gemeentecode (LDT_Gemeente): the one definition of each,
+ * with the sentence an error names. zod schemas of both are in identifier-schemas.ts; workflow code uses
+ * the patterns and predicates here, which load nothing.
+ */
+export const agbCodePattern = /^[0-9]{8}$/;
+export const agbCodeRule = 'AGB code is 8 digits';
+export const isAgbCode = (code: string) => agbCodePattern.test(code);
+export const gemeenteCodePattern = /^[0-9]{4}$/;
+export const gemeenteCodeRule = 'CBS gemeentecode is 4 digits';
+export const isGemeenteCode = (code: string) => gemeenteCodePattern.test(code);
 /** ToewijzingNummer is an xs:integer 0..999 999 999 (LDT_Nummer). */
 export const isToewijzingNummer = (n: number) => Number.isInteger(n) && n >= 0 && n <= 999_999_999;
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { repoRoot } from '../app/temporal-binaries';
 import { describeIssues } from '../transport/metadata';
 import { adminCn } from './app';
 import { ensureTestPki } from './certs';
@@ -14,6 +14,9 @@ import { startSimulator } from './server';
  * so a service configured with them keeps working when the simulator restarts. Mailboxes are in memory;
  * the numbering and the issued scenarios are kept in SIMULATOR_DIR/simulator-state.json (state.ts).
  */
+
+/** The checkout this file is in: the defaults below live under it, as the service's do (app/config.ts). */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const envSchema = z.object({
   SIMULATOR_HOST: z.string().default('127.0.0.1'),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { retourCode } from '../iwmo';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import { describeIssues } from '../transport/metadata';
 
 /*
@@ -51,8 +52,8 @@ export const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().default(''),
-    gemeente: z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits'),
-    aanbieder: z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits'),
+    gemeente: gemeenteCode,
+    aanbieder: agbCode,
     toewijzingen: z
       .object({
         /** One 301 per synthetic client, one toewijzing each. */

@@ -1,5 +1,5 @@
 import { type MessageType, messages } from '../../iwmo';
-
+import { isAgbCode, isGemeenteCode } from '../../iwmo/identifiers';
 import { foreignEncodingOf } from './encoding';
 
 /*
@@ -94,7 +94,7 @@ export function partiesOf(h: { afzender?: string | null; ontvanger?: string | nu
   aanbieder?: string;
 } {
   const codes = [h.afzender, h.ontvanger].filter((c): c is string => typeof c === 'string');
-  const gemeente = codes.find((c) => /^[0-9]{4}$/.test(c));
-  const aanbieder = codes.find((c) => /^[0-9]{8}$/.test(c));
+  const gemeente = codes.find(isGemeenteCode);
+  const aanbieder = codes.find(isAgbCode);
   return { ...(gemeente ? { gemeente } : {}), ...(aanbieder ? { aanbieder } : {}) };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db';
+import { isAgbCode, isGemeenteCode } from '../../iwmo/identifiers';
 import { messageTypeOf } from '../../transport/berichtstroom';
 import type { FetchedEnvelope } from '../../transport/types';
 import { claimUnfinished, finishInbound, storeInbound } from './inbox';
@@ -61,7 +62,7 @@ function unavailableDedupeKey(m: UnavailableMessage): string {
  * could never be recorded and confirmed and would be offered again forever.
  */
 function partyCode(code: string | undefined): string | null {
-  return code !== undefined && /^(?:[0-9]{4}|[0-9]{8})$/.test(code) ? code : null;
+  return code !== undefined && (isGemeenteCode(code) || isAgbCode(code)) ? code : null;
 }
 
 export async function recordUnavailable(db: Database, m: UnavailableMessage): Promise<UnavailableOutcome> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../calendar/schemas';
+import { agbCode, gemeenteCode } from '../../iwmo/identifier-schemas';
 import { timePattern } from '../../iwmo/lexical';
 
 /*
@@ -9,8 +10,6 @@ import { timePattern } from '../../iwmo/lexical';
  * loads no zod (a test holds the two to the same verdicts).
  */
 
-const gemeenteCode = z.string().regex(/^[0-9]{4}$/, 'CBS gemeentecode is 4 digits');
-const agbCode = z.string().regex(/^[0-9]{8}$/, 'AGB code is 8 digits');
 const time = z.string().regex(timePattern, 'hh:mm:ss (LDT_Tijd)');
 
 /** One version of a toewijzing, as a 301 carried it (one ToegewezenProduct), decoded at the boundary. */

@@ -1,3 +1,4 @@
+import { agbCodePattern, gemeenteCodePattern } from '../../iwmo/identifiers';
 import { isValidDate, timePattern } from '../../iwmo/lexical';
 import type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion } from './contract';
 
@@ -87,8 +88,8 @@ const correctionShape = object(
 const versionShape = object({
   messageId: req(text(1)),
   berichtIdentificatie: req(text(1, 12)),
-  gemeente: req(text(4, 4, /^[0-9]{4}$/)),
-  aanbieder: req(text(8, 8, /^[0-9]{8}$/)),
+  gemeente: req(text(4, 4, gemeenteCodePattern)),
+  aanbieder: req(text(8, 8, agbCodePattern)),
   clientRef: req(text(1)),
   toewijzingNummer: req(integer(0, 999_999_999)),
   referentieAanbieder: opt(text(0, 36)),

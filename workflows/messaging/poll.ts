@@ -6,7 +6,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
-  patched,
+  deprecatePatch,
   proxyActivities,
   setHandler,
   sleep,
@@ -22,9 +22,9 @@ import type { createInboxPollActivities, PollInboxResult } from '../../activitie
  * hundred rounds instead of one per round (docs/messaging.md has the figures).
  *
  * messagePollWorkflow: one round, as the Schedule `iwmo-message-poll` started them every few seconds
- * before the loop replaced it. Kept, unchanged, so rounds still in flight during an upgrade replay. First the
- * mailbox, page by page (each message stored, routed, then confirmed — activities/inbox-poll.ts), then
- * the outbox, one activity per message (activities/delivery.ts).
+ * before the loop replaced it; tests and benches still run single rounds with it. The mailbox, page by
+ * page (each message stored, routed, then confirmed — activities/inbox-poll.ts), and beside it the
+ * outbox, one activity per message (activities/delivery.ts).
  *
  * Why the sender lives here rather than in the assignment workflow: sendMessage stays "write the outbox
  * row" (one transaction, idempotent by key), and one sender per round never sends a row twice at once.
@@ -32,12 +32,16 @@ import type { createInboxPollActivities, PollInboxResult } from '../../activitie
  * lane oldest row first, so a 305 still goes before the 307 of the same toewijzing while a thousand 302s
  * of a thousand toewijzingen do not wait for each other. A row whose delivery fails after its retries
  * stays pending, its lane stops, no new lane starts, and everything left is tried next round: nothing is
- * lost and no lane's order is broken. (Rounds begun before lanes existed finish one row at a time.)
+ * lost and no lane's order is broken.
  */
 
-/** Marks the change from one row at a time to lanes, so a round in flight during an upgrade replays. */
-export const outboxLanesPatch = 'outbox-lanes';
-/** Marks the change to receiving and delivering side by side, in passes while rows keep coming. */
+/*
+ * Patches of earlier releases, deprecated (docs/testing.md, "Replay"): a round lasts minutes, so no round
+ * on a path from before them can still be running, but rounds recorded with patched() carry their
+ * markers and must replay (test/histories/poll/poll-round.json). Remove both calls in the release after.
+ * ('outbox-lanes' was only reached on the path from before 'delivery-passes' and is gone with it.)
+ */
+const inboxSweepPatch = 'inbox-sweep';
 export const deliveryPassesPatch = 'delivery-passes';
 /** Time for workflows to write the rows the last pass made owed (their 305 after a 306, …). */
 const passPause = '300 milliseconds';
@@ -109,40 +113,12 @@ function reason(err: unknown): string {
 export async function messagePollWorkflow(input: MessagePollInput = {}): Promise<MessagePollResult> {
   const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
   const result: MessagePollResult = { inbox: totals, sent: 0, failed: 0, deferred: 0 };
-  const deliverLimit = input.deliverLimit ?? 500;
+  deprecatePatch(inboxSweepPatch);
   // Inbox rows stored but never routed (a process died between store and route): finished here; a
   // failure (database away) must not cost the round, which meets the same failure on its own.
-  if (patched('inbox-sweep')) await inbox.resumeStrandedInbox().catch(() => undefined);
-  if (patched(deliveryPassesPatch)) {
-    // Receive and send side by side: the 302s of the first page go out while later pages come in.
-    const inboxDone = { value: false };
-    await Promise.all([
-      receive(input, result).finally(() => {
-        inboxDone.value = true;
-      }),
-      deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone) : Promise.resolve(),
-    ]);
-    return result;
-  }
-  await receive(input, result);
-  if (deliverLimit <= 0) return result;
-  if (patched(outboxLanesPatch)) {
-    const lanes = await outbox.pendingOutboxLanes({ limit: deliverLimit });
-    await deliverLanes(lanes, input.deliverConcurrency ?? 16, result);
-    return result;
-  }
-  const pending = await outbox.pendingOutbox({ limit: deliverLimit });
-  for (const outboxId of pending) {
-    try {
-      const delivered = await outbox.deliverMessage({ outboxId });
-      if (delivered.status === 'sent') result.sent++;
-      else result.failed++;
-    } catch {
-      // Most likely the transport is down: stop here, so the rows behind this one keep their order.
-      result.deferred++;
-      break;
-    }
-  }
+  await inbox.resumeStrandedInbox().catch(() => undefined);
+  deprecatePatch(deliveryPassesPatch);
+  await receiveAndDeliver(input, result, false);
   return result;
 }
 
@@ -184,23 +160,28 @@ export async function messagePollLoopWorkflow(input: MessagePollLoopInput): Prom
 }
 
 /**
- * One round of the loop: the mailbox and the outbox side by side, as messagePollWorkflow's current path,
- * except that an idle round ends as soon as the mailbox is read and brought nothing (no pass pause), so an
- * idle round costs ~20 history events (with the sweep) and a run holds 150 rounds.
+ * One round of the loop: as messagePollWorkflow, except that an idle round ends as soon as the mailbox is
+ * read and brought nothing (no pass pause), so an idle round costs ~20 history events (with the sweep)
+ * and a run holds 150 rounds.
  */
 async function loopRound(input: MessagePollInput): Promise<void> {
   const totals = { fetched: 0, stored: 0, duplicates: 0, confirmed: 0, unavailable: 0, deferred: 0 };
   const result: MessagePollResult = { inbox: totals, sent: 0, failed: 0, deferred: 0 };
-  const deliverLimit = input.deliverLimit ?? 500;
   // Inbox rows stored but never routed (a process died between store and route), as in
   // messagePollWorkflow: a failure (database away) must not cost the round.
   await inbox.resumeStrandedInbox().catch(() => undefined);
+  await receiveAndDeliver(input, result, true);
+}
+
+/** The mailbox and the outbox side by side: the 302s of the first page go out while later pages come in. */
+async function receiveAndDeliver(input: MessagePollInput, result: MessagePollResult, quietEnd: boolean) {
+  const deliverLimit = input.deliverLimit ?? 500;
   const inboxDone = { value: false };
   await Promise.all([
     receive(input, result).finally(() => {
       inboxDone.value = true;
     }),
-    deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone, true) : Promise.resolve(),
+    deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone, quietEnd) : Promise.resolve(),
   ]);
 }
 
