@@ -1,6 +1,6 @@
+import type { ClaimPeriodInput } from '../contract/assignment';
 import { claimPeriods, type Database } from '../db';
 import { guardDatabase } from './db-errors';
-import type { ClaimPeriodInput } from './types';
 
 export function createClaimActivities({ db }: { db: Database }) {
   return guardDatabase({

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
+import type { EscalationInput, EscalationResult, ResolutionInput } from '../contract/assignment';
 import type { Database } from '../db';
 import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
@@ -12,7 +13,6 @@ import {
   recordEscalation,
   settleEscalation,
 } from './escalation-store';
-import type { EscalationInput, EscalationResult, ResolutionInput } from './types';
 import { sendWebhook, type WebhookEndpoint } from './webhook';
 
 /*

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { amsterdamDateOf } from '../calendar';
+import type { ResumeStrandedResult } from '../contract/messaging';
 import { broken, type Finding } from '../iwmo';
 import type { MessageCodec } from './messaging/codec';
 import { checkEncoding } from './messaging/encoding';
@@ -83,13 +84,6 @@ export interface ResumeStrandedInput {
   claimedBefore?: Date;
   /** Rows per call at most; default 50. */
   limit?: number;
-}
-
-export interface ResumeStrandedResult {
-  /** Claimed and finished (routed, rejected or received). */
-  resumed: number;
-  /** Claimed, but routing failed again (released: the next sweep or re-delivery retries). */
-  failed: number;
 }
 
 /**

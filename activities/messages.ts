@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
+import type { SendMessageInput, SendMessageResult } from '../contract/assignment';
 import { type Database, inboxMessages } from '../db';
 import { type Finding, isValidDate } from '../iwmo';
 import { guardDatabase } from './db-errors';
 import { retourCodeFindings } from './messaging/build';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
 import { findOutbox, nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
-import type { SendMessageInput, SendMessageResult } from './types';
 
 /*
  * sendMessage: the XML for a message the workflow made owed, stored in the outbox with status 'pending'

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { AssignmentProjection } from '../contract/assignment';
 import { assignments, type Database } from '../db';
 import { guardDatabase } from './db-errors';
-import type { AssignmentProjection } from './types';
 
 export function createProjectionActivities({ db }: { db: Database }) {
   return guardDatabase({

@@ -6,12 +6,8 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import {
-  assignmentWorkflowId,
-  assignmentWorkflowType,
-  eventRefusedType,
-} from '../workflows/assignment/contract';
-import { WmoAanbieder } from '../workflows/search-attributes';
+import { assignmentWorkflowId, assignmentWorkflowType, eventRefusedType } from '../contract/assignment';
+import { WmoAanbieder } from '../contract/search-attributes';
 import { mayAccess, type Principal } from './auth';
 import { type ProblemError, problem, problemTypes } from './problem';
 

@@ -8,14 +8,14 @@ import { createMessageActivities, messageRefusedType } from '../../activities/me
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
 import { retourKey } from '../../activities/messaging/outbox';
-import type { SendMessageInput } from '../../activities/types';
 import { createApi } from '../../api/app';
 import { messageRoutes } from '../../api/messages';
 import { wmo323WithLines } from '../../bench/documents';
 import { loadProfiles } from '../../config/profiles';
+import type { SendMessageInput } from '../../contract/assignment';
+import { assignmentWorkflowId, assignmentWorkflowType } from '../../contract/assignment';
 import { inboxMessages, outboxMessages } from '../../db';
 import { buildRetour, decode, encode, type Finding } from '../../iwmo';
-import { assignmentWorkflowId, assignmentWorkflowType } from '../../workflows/assignment/contract';
 import { createTestDatabase } from '../support/database';
 import {
   decodeAs,

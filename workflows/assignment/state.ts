@@ -1,9 +1,7 @@
-import type { OutgoingMessage, SendMessageResult } from '../../activities/types';
 import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
 import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
 import { type Period, periodOf } from '../../calendar/periods';
 import type { ProtocolProfile } from '../../calendar/profile';
-import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
 import type {
   AssignmentInput,
   AssignmentState,
@@ -13,11 +11,14 @@ import type {
   DeliveryState,
   EventResult,
   OutboxDelivered,
+  OutgoingMessage,
   RetourReceived,
+  SendMessageResult,
   StartEvent,
   StopEvent,
   ToewijzingVersion,
-} from './contract';
+} from '../../contract/assignment';
+import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
 import { DeadlineBook } from './deadlines';
 import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
 import { checkCorrection, checkStart, checkStop } from './event-rules';

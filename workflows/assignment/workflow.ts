@@ -11,17 +11,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AssignmentActivities, AssignmentProjection } from '../../activities/types';
 import { endOfAmsterdamDay } from '../../calendar/amsterdam';
-import {
-  WmoAanbieder,
-  WmoClientRef,
-  WmoGemeente,
-  WmoIoFailing,
-  WmoNextDeadline,
-  WmoOverdue,
-  WmoStatus,
-} from '../search-attributes';
+import type { AssignmentActivities, AssignmentProjection } from '../../contract/assignment';
 import {
   type AssignmentInput,
   type AssignmentState,
@@ -33,7 +24,16 @@ import {
   stateQuery,
   stopUpdate,
   toewijzingSignal,
-} from './contract';
+} from '../../contract/assignment';
+import {
+  WmoAanbieder,
+  WmoClientRef,
+  WmoGemeente,
+  WmoIoFailing,
+  WmoNextDeadline,
+  WmoOverdue,
+  WmoStatus,
+} from '../../contract/search-attributes';
 import { type ShapeOf, shapeProblem } from './event-shapes';
 import { ioSucceeded, ioWaiting } from './io';
 import { refuse } from './refusal';
