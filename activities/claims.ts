@@ -1,4 +1,4 @@
-import type { ClaimPeriodInput } from '../contract/assignment';
+import type { AssignmentActivities, ClaimPeriodInput } from '../contract/assignment';
 import { claimPeriods, type Database } from '../db';
 import { guardDatabase } from './db-errors';
 
@@ -22,5 +22,5 @@ export function createClaimActivities({ db }: { db: Database }) {
         })
         .onConflictDoNothing();
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'openClaimPeriod'>;
 }

@@ -4,7 +4,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type OutboxDelivered, outboxDeliveredSignal } from '../contract/assignment';
-import { type DeliverMessageInput, type DeliveryResult, deliveryImpossibleType } from '../contract/messaging';
+import {
+  type DeliverMessageInput,
+  type DeliveryActivities,
+  type DeliveryResult,
+  deliveryImpossibleType,
+} from '../contract/messaging';
 import { type Database, messageEvents, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
@@ -213,5 +218,5 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
         return delivered;
       },
     }),
-  );
+  ) satisfies DeliveryActivities;
 }

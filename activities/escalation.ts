@@ -1,7 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
-import type { EscalationInput, EscalationResult, ResolutionInput } from '../contract/assignment';
+import type {
+  AssignmentActivities,
+  EscalationInput,
+  EscalationResult,
+  ResolutionInput,
+} from '../contract/assignment';
 import type { Database } from '../db';
 import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
@@ -135,5 +140,5 @@ export function createEscalationActivities(deps: EscalationDeps) {
         return { escalationId: '', delivered: 0, failed: 0 };
       return notify(facts, { metOn, lateWorkingDays: facts.lateWorkingDays });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'escalate' | 'resolveEscalation'>;
 }

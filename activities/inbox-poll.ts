@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { amsterdamDateOf } from '../calendar';
 import {
   deliveryImpossibleType,
+  type InboxPollActivities,
   type PollInboxInput,
   type PollInboxResult,
   type ResumeStrandedResult,
@@ -175,5 +176,5 @@ export function createInboxPollActivities({
       if (firstError) throw firstError;
       return r;
     },
-  });
+  }) satisfies InboxPollActivities;
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import type { SendMessageInput, SendMessageResult } from '../contract/assignment';
+import type { AssignmentActivities, SendMessageInput, SendMessageResult } from '../contract/assignment';
 import { type Database, inboxMessages } from '../db';
 import { type Finding, isValidDate } from '../iwmo';
 import { guardDatabase } from './db-errors';
@@ -97,5 +97,5 @@ export function createMessageActivities({ db, codec = inlineCodec }: MessageActi
         ...(message.type === 'WMO302' ? retourLinks(heen) : {}),
       });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'sendMessage'>;
 }

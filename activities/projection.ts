@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AssignmentProjection } from '../contract/assignment';
+import type { AssignmentActivities, AssignmentProjection } from '../contract/assignment';
 import { assignments, type Database } from '../db';
 import { guardDatabase } from './db-errors';
 
@@ -20,5 +20,5 @@ export function createProjectionActivities({ db }: { db: Database }) {
           setWhere: sql`${assignments.revision} <= excluded.revision`,
         });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'recordAssignment'>;
 }

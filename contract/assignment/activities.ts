@@ -117,11 +117,14 @@ export interface ResolutionInput extends EscalationInput {
   metOn: string;
 }
 
-/** What the assignment workflow calls; the worker's `createActivities` must provide all of them. */
+/**
+ * What the assignment workflow calls; the worker's factories `satisfies` it (activities/index.ts). Members
+ * are properties, not methods, so parameters are checked strictly: a factory that takes a narrower input fails.
+ */
 export interface AssignmentActivities {
-  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
-  recordAssignment(row: AssignmentProjection): Promise<void>;
-  escalate(input: EscalationInput): Promise<EscalationResult>;
-  resolveEscalation(input: ResolutionInput): Promise<EscalationResult>;
-  openClaimPeriod(input: ClaimPeriodInput): Promise<void>;
+  sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>;
+  recordAssignment: (row: AssignmentProjection) => Promise<void>;
+  escalate: (input: EscalationInput) => Promise<EscalationResult>;
+  resolveEscalation: (input: ResolutionInput) => Promise<EscalationResult>;
+  openClaimPeriod: (input: ClaimPeriodInput) => Promise<void>;
 }

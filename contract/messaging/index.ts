@@ -89,9 +89,9 @@ export interface ResumeStrandedResult {
 
 export interface InboxPollActivities {
   /** Finishes inbox rows stored but never routed (a process died between store and route). */
-  resumeStrandedInbox(): Promise<ResumeStrandedResult>;
+  resumeStrandedInbox: () => Promise<ResumeStrandedResult>;
   /** One page of the mailbox: fetch → store and route → confirm. */
-  pollInbox(input?: PollInboxInput): Promise<PollInboxResult>;
+  pollInbox: (input?: PollInboxInput) => Promise<PollInboxResult>;
 }
 
 // ---- the outbox's sender (activities/delivery.ts) ----
@@ -113,10 +113,10 @@ export const deliveryImpossibleType = 'DeliveryImpossible';
 
 export interface DeliveryActivities {
   /** Pending rows, oldest first (rounds begun before lanes existed). */
-  pendingOutbox(input: { limit: number }): Promise<string[]>;
+  pendingOutbox: (input: { limit: number }) => Promise<string[]>;
   /** Pending rows in lanes, one per workflow that wrote them, each lane oldest first. */
-  pendingOutboxLanes(input: { limit: number }): Promise<string[][]>;
-  deliverMessage(input: DeliverMessageInput): Promise<DeliveryResult>;
+  pendingOutboxLanes: (input: { limit: number }) => Promise<string[][]>;
+  deliverMessage: (input: DeliverMessageInput) => Promise<DeliveryResult>;
 }
 
 /** What the poll workflows call; the worker's factories `satisfies` it (activities/index.ts). */
