@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { amsterdamDateOf } from '../calendar';
+import { retour302Key } from '../contract/assignment';
 import type { ResumeStrandedResult } from '../contract/messaging';
 import { broken, type Finding } from '../iwmo';
 import type { MessageCodec } from './messaging/codec';
@@ -16,7 +17,7 @@ import {
   storeInbound,
 } from './messaging/inbox';
 import type { Inspection } from './messaging/inspect';
-import { nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
+import { nextIdentificatie, retourLinks, writeOutbox } from './messaging/outbox';
 import {
   type InboundMessage,
   type InboundOutcome,
@@ -130,7 +131,7 @@ export function createInbound(deps: InboundDeps) {
     const built = await deps.codec.retour(row.payload, findings, meta);
     if (!built.ok) return undefined; // a finding without retour code: no retour (XSD level)
     const written = await writeOutbox(deps.db, {
-      idempotencyKey: retourKey(row.id),
+      idempotencyKey: retour302Key(row.id),
       workflowId: null,
       messageType: built.type,
       afzender: built.afzender,

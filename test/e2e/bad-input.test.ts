@@ -8,9 +8,9 @@ import { createInbound, type Inbound } from '../../activities/inbound';
 import { createInboxPollActivities } from '../../activities/inbox-poll';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
-import { retourKey } from '../../activities/messaging/outbox';
 import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
+import { retour302Key } from '../../contract/assignment';
 import type { MessagePollResult } from '../../contract/messaging';
 import { inboxMessages, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
@@ -316,7 +316,7 @@ describe('issue 13 over the transport', () => {
     const [retour] = await testDb.handle.db
       .select()
       .from(outboxMessages)
-      .where(eq(outboxMessages.idempotencyKey, retourKey(reused?.id as string)));
+      .where(eq(outboxMessages.idempotencyKey, retour302Key(reused?.id as string)));
     expect(retour?.messageType).toBe('WMO302');
     expect(retour?.payload).toContain('9056');
     expect(retour?.alsAntwoordOp).toBe(second);

@@ -2,21 +2,22 @@ import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
 import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
 import { type Period, periodOf } from '../../calendar/periods';
 import type { ProtocolProfile } from '../../calendar/profile';
-import type {
-  AssignmentInput,
-  AssignmentState,
-  AssignmentStatus,
-  CorrectionEvent,
-  DeadlineState,
-  DeliveryState,
-  EventResult,
-  OutboxDelivered,
-  OutgoingMessage,
-  RetourReceived,
-  SendMessageResult,
-  StartEvent,
-  StopEvent,
-  ToewijzingVersion,
+import {
+  type AssignmentInput,
+  type AssignmentState,
+  type AssignmentStatus,
+  type CorrectionEvent,
+  type DeadlineState,
+  type DeliveryState,
+  type EventResult,
+  type OutboxDelivered,
+  type OutgoingMessage,
+  type RetourReceived,
+  retour302Key,
+  type SendMessageResult,
+  type StartEvent,
+  type StopEvent,
+  type ToewijzingVersion,
 } from '../../contract/assignment';
 import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
 import { DeadlineBook } from './deadlines';
@@ -148,9 +149,9 @@ export class Assignment {
       subject: v.messageId,
       keep: (action) => action === 'verstuur-302' || (action === 'verstuur-305' && this.startOwed()),
     });
-    // One 302 answers the whole 301, however many workflows it fanned out to: keyed by the 301's id.
+    // One 302 answers the whole 301, however many workflows it fanned out to: the outbox's key for it.
     this.s.owed.push({
-      key: `302:${v.messageId}`,
+      key: retour302Key(v.messageId),
       message: { type: 'WMO302', heenMessageId: v.messageId, retourCodes: [] },
     });
   }

@@ -19,6 +19,7 @@ import {
   correctionUpdate,
   eventRefusedType,
   outboxDeliveredSignal,
+  type RefusalDetails,
   retourSignal,
   startUpdate,
   stateQuery,
@@ -200,7 +201,7 @@ function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unkno
     throw ApplicationFailure.create({
       type: eventRefusedType,
       message: `Schema: ${problem}`,
-      details: [{ rule: 'Schema', retourCode: '0001' }],
+      details: [{ rule: 'Schema', retourCode: '0001', class: 'invalid' } satisfies RefusalDetails],
       nonRetryable: true,
     });
   // A NUL or lone surrogate in any text would make every write of the event fail for ever (issue 13).
