@@ -15,7 +15,7 @@ import {
 /*
  * A message's conversation: the heen message, its retour(s) and what followed, found by walking links
  * outward from the message until nothing new turns up (bounded by `max`):
- *   - a 301 in ↔ its 302 out: the 302's idempotency key is `retour:{inbox id}` (activities/messaging/outbox.ts);
+ *   - a 301 in ↔ its 302 out: the 302's idempotency key is `retour302Key(inbox id)` (contract/assignment/keys.ts);
  *   - a 305/307 out ↔ its 306/308 in: the retour copies the heen's header, so Afzender, Ontvanger and
  *     Identificatie are the heen's (the same link routeRetour uses);
  *   - what followed: the messages out of the workflows a message in was routed to (a 301's 305/307),
