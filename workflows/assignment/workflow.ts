@@ -20,6 +20,7 @@ import {
   eventRefusedType,
   outboxDeliveredSignal,
   type RefusalDetails,
+  refusalClass,
   retourSignal,
   startUpdate,
   stateQuery,
@@ -196,7 +197,9 @@ function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unkno
     throw ApplicationFailure.create({
       type: eventRefusedType,
       message: `Schema: ${problem}`,
-      details: [{ rule: 'Schema', retourCode: '0001', class: 'invalid' } satisfies RefusalDetails],
+      details: [
+        { rule: 'Schema', retourCode: '0001', class: refusalClass('Schema') } satisfies RefusalDetails,
+      ],
       nonRetryable: true,
     });
   // A NUL or lone surrogate in any text would make every write of the event fail for ever (issue 13).
