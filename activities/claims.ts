@@ -1,6 +1,6 @@
+import type { AssignmentActivities, ClaimPeriodInput } from '../contract/assignment';
 import { claimPeriods, type Database } from '../db';
 import { guardDatabase } from './db-errors';
-import type { ClaimPeriodInput } from './types';
 
 export function createClaimActivities({ db }: { db: Database }) {
   return guardDatabase({
@@ -22,5 +22,5 @@ export function createClaimActivities({ db }: { db: Database }) {
         })
         .onConflictDoNothing();
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'openClaimPeriod'>;
 }

@@ -3,11 +3,17 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { type OutboxDelivered, outboxDeliveredSignal } from '../contract/assignment';
+import {
+  type DeliverMessageInput,
+  type DeliveryActivities,
+  type DeliveryResult,
+  deliveryImpossibleType,
+} from '../contract/messaging';
 import { type Database, messageEvents, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
 import type { Transport, TransportStatus } from '../transport/types';
-import { type OutboxDelivered, outboxDeliveredSignal } from '../workflows/assignment/contract';
 import { guardDatabase } from './db-errors';
 import { recordMessageEvent, setOutboxStatus } from './messaging/events';
 import { withHeartbeats } from './messaging/heartbeat';
@@ -38,21 +44,6 @@ export interface DeliveryDeps {
 const trackedTypes = new Set(['WMO305', 'WMO307']);
 /** VECOZO's status once the recipient has the message: it was downloaded (opgehaald) then. */
 const downloadedStatus = 'Bezorgd';
-
-export interface DeliverMessageInput {
-  outboxId: string;
-}
-
-export interface DeliveryResult {
-  outboxId: string;
-  status: 'sent' | 'failed';
-  traceerId: string;
-  /** Sent before (a retry after a crash, or the row was delivered already): nothing went out now. */
-  alreadySent: boolean;
-}
-
-/** Error type when delivery cannot work at all (no transport, unknown row); the row stays pending. */
-export const deliveryImpossibleType = 'DeliveryImpossible';
 
 const impossible = (message: string): never => {
   throw ApplicationFailure.nonRetryable(message, deliveryImpossibleType);
@@ -216,5 +207,5 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
         return delivered;
       },
     }),
-  );
+  ) satisfies DeliveryActivities;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EscalationInput } from './types';
+import type { EscalationInput } from '../contract/assignment';
 
 /*
  * What an escalation webhook carries: which assignment, which deadline, how late, and where to look.

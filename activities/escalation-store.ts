@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import type { EscalationInput } from '../contract/assignment';
 import {
   type Database,
   type DeliveryKind,
@@ -7,7 +8,6 @@ import {
   escalationDeliveries,
   escalations,
 } from '../db';
-import type { EscalationInput } from './types';
 
 /*
  * The escalation's rows: one per idempotency key, one delivery row per recipient. Written so any

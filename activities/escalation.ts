@@ -1,6 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
+import type {
+  AssignmentActivities,
+  EscalationInput,
+  EscalationResult,
+  ResolutionInput,
+} from '../contract/assignment';
 import type { Database } from '../db';
 import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import { guardDatabase } from './db-errors';
@@ -13,7 +19,6 @@ import {
   recordEscalation,
   settleEscalation,
 } from './escalation-store';
-import type { EscalationInput, EscalationResult, ResolutionInput } from './types';
 import { sendWebhook, type WebhookEndpoint } from './webhook';
 
 /*
@@ -136,5 +141,5 @@ export function createEscalationActivities(deps: EscalationDeps) {
         return { escalationId: '', delivered: 0, failed: 0 };
       return notify(facts, { metOn, lateWorkingDays: facts.lateWorkingDays });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'escalate' | 'resolveEscalation'>;
 }

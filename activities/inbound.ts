@@ -1,5 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { amsterdamDateOf } from '../calendar';
+import { retour302Key } from '../contract/assignment';
+import type { ResumeStrandedResult } from '../contract/messaging';
 import { broken, type Finding } from '../iwmo';
 import type { MessageCodec } from './messaging/codec';
 import { checkEncoding } from './messaging/encoding';
@@ -15,7 +17,7 @@ import {
   storeInbound,
 } from './messaging/inbox';
 import type { Inspection } from './messaging/inspect';
-import { nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
+import { nextIdentificatie, retourLinks, writeOutbox } from './messaging/outbox';
 import {
   type InboundMessage,
   type InboundOutcome,
@@ -86,13 +88,6 @@ export interface ResumeStrandedInput {
   limit?: number;
 }
 
-export interface ResumeStrandedResult {
-  /** Claimed and finished (routed, rejected or received). */
-  resumed: number;
-  /** Claimed, but routing failed again (released: the next sweep or re-delivery retries). */
-  failed: number;
-}
-
 /**
  * For the fault test only (test/integration/inbox-stranded.test.ts): with this variable set to '1' the
  * inbound path stops for good right after a new row is stored, so the test can kill the process between
@@ -137,7 +132,7 @@ export function createInbound(deps: InboundDeps) {
     const built = await deps.codec.retour(row.payload, findings, meta);
     if (!built.ok) return undefined; // a finding without retour code: no retour (XSD level)
     const written = await writeOutbox(deps.db, {
-      idempotencyKey: retourKey(row.id),
+      idempotencyKey: retour302Key(row.id),
       workflowId: null,
       messageType: built.type,
       afzender: built.afzender,

@@ -1,8 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { amsterdamDateOf } from '../calendar';
+import {
+  deliveryImpossibleType,
+  type InboxPollActivities,
+  type PollInboxInput,
+  type PollInboxResult,
+  type ResumeStrandedResult,
+} from '../contract/messaging';
 import type { FetchedMessage, Transport } from '../transport/types';
-import { deliveryImpossibleType } from './delivery';
-import type { Inbound, ResumeStrandedResult } from './inbound';
+import type { Inbound } from './inbound';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
 import { beat, withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder, runLanes } from './messaging/lanes';
@@ -36,28 +42,7 @@ export interface InboxPollDeps {
   log?: (line: string) => void;
 }
 
-export interface PollInboxResult {
-  fetched: number;
-  /** Stored and routed (or stored as rejected / received) for the first time. */
-  stored: number;
-  /** Offered again and recognised in the inbox: answered with the stored outcome, confirmed. */
-  duplicates: number;
-  confirmed: number;
-  /** Payload no longer (or never) downloadable: stored as rejected (PAYLOAD-UNAVAILABLE), then confirmed. */
-  unavailable: number;
-  /** Not confirmed this time (being processed elsewhere, or failed): the transport offers it again. */
-  deferred: number;
-  /** The page was full: there may be more waiting. */
-  more: boolean;
-}
-
 export const pollPageDefault = 50;
-
-export interface PollInboxInput {
-  limit?: number;
-  /** 301s of different clients received at once, at most; 1 = strictly one after another. */
-  concurrency?: number;
-}
 
 /** Lane of a message that may run beside its neighbours (a 301: its client), else undefined (a barrier). */
 function laneKey(ahead: Predecoded | undefined): string | undefined {
@@ -208,5 +193,5 @@ export function createInboxPollActivities({
       if (firstError) throw firstError;
       return r;
     },
-  });
+  }) satisfies InboxPollActivities;
 }

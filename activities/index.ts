@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { AssignmentActivities } from '../contract/assignment';
+import type { MessagingActivities } from '../contract/messaging';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
@@ -39,7 +41,11 @@ const embeddedLinks: EscalationLinks = {
   namespace: 'default',
 };
 
-/** Every activity the task queue serves. Workflows proxy `ReturnType<typeof createActivities>`. */
+/**
+ * Every activity the task queue serves. Workflows proxy the interfaces of their family's contract
+ * (contract/assignment, contract/messaging); `satisfies` makes a factory that drifts from them a
+ * compile error (test/unit/repo/activity-contract.test.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps),
@@ -54,7 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     // A database error in the inbound path would carry the fetched message in its text (drizzle's
     // 'params'): the poller's failures go through the same scrubbing as the assignment's activities.
     ...guardDatabase(createInboxPollActivities(deps)),
-  };
+  } satisfies AssignmentActivities & MessagingActivities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,12 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
+import {
+  type AssignmentActivities,
+  retour302Key,
+  type SendMessageInput,
+  type SendMessageResult,
+} from '../contract/assignment';
 import { type Database, inboxMessages } from '../db';
 import { type Finding, isValidDate } from '../iwmo';
 import { guardDatabase } from './db-errors';
 import { retourCodeFindings } from './messaging/build';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
-import { findOutbox, nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
-import type { SendMessageInput, SendMessageResult } from './types';
+import { findOutbox, nextIdentificatie, retourLinks, writeOutbox } from './messaging/outbox';
 
 /*
  * sendMessage: the XML for a message the workflow made owed, stored in the outbox with status 'pending'
@@ -62,13 +67,13 @@ async function storedHeen(db: Database, id: string): Promise<StoredHeen> {
 export function createMessageActivities({ db, codec = inlineCodec }: MessageActivityDeps) {
   return guardDatabase({
     /**
-     * Idempotent by `idempotencyKey` — except a 302, which is keyed by the 301 it answers (retourKey),
+     * Idempotent by `idempotencyKey` — except a 302, which is keyed by the 301 it answers (retour302Key),
      * so several workflows fed by one 301 write one 302 between them.
      */
     async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
       const { message } = input;
       if (!isValidDate(input.dagtekening)) refuse(`dagtekening '${input.dagtekening}' is not YYYY-MM-DD`);
-      const key = message.type === 'WMO302' ? retourKey(message.heenMessageId) : input.idempotencyKey;
+      const key = message.type === 'WMO302' ? retour302Key(message.heenMessageId) : input.idempotencyKey;
       if (!key) refuse('idempotencyKey is empty');
       const existing = await findOutbox(db, key);
       if (existing) return existing;
@@ -97,5 +102,5 @@ export function createMessageActivities({ db, codec = inlineCodec }: MessageActi
         ...(message.type === 'WMO302' ? retourLinks(heen) : {}),
       });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'sendMessage'>;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { AssignmentActivities, AssignmentProjection } from '../contract/assignment';
 import { assignments, type Database } from '../db';
 import { guardDatabase } from './db-errors';
-import type { AssignmentProjection } from './types';
 
 export function createProjectionActivities({ db }: { db: Database }) {
   return guardDatabase({
@@ -20,5 +20,5 @@ export function createProjectionActivities({ db }: { db: Database }) {
           setWhere: sql`${assignments.revision} <= excluded.revision`,
         });
     },
-  });
+  }) satisfies Pick<AssignmentActivities, 'recordAssignment'>;
 }

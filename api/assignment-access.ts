@@ -10,8 +10,10 @@ import {
   assignmentWorkflowId,
   assignmentWorkflowType,
   eventRefusedType,
-} from '../workflows/assignment/contract';
-import { WmoAanbieder } from '../workflows/search-attributes';
+  type RefusalClass,
+  refusalClass,
+} from '../contract/assignment';
+import { WmoAanbieder } from '../contract/search-attributes';
 import { mayAccess, type Principal } from './auth';
 import { type ProblemError, problem, problemTypes } from './problem';
 
@@ -62,24 +64,19 @@ function ended(status: string): ProblemError {
   );
 }
 
-/*
- * 409 or 422 for a refused event. 409: the event is well-formed but conflicts with where the
- * assignment is now (a start while one runs, a stop without a start, a second definitive stop, …) —
- * the same event can be right at another moment. 422: the event itself breaks a rule whatever the
- * state (a date outside the toewijzing or in the future, an unknown RedenBeeindiging, StatusAanlevering 2).
+/**
+ * The status of a refused event, by its class (contract/assignment/refusals.ts): a conflict with where
+ * the assignment is now → 409, an event that breaks a rule by itself → 422.
  */
-export const conflictRules: ReadonlySet<string> = new Set([
-  'TR063', // nothing earlier to delete
-  'TR071', // a start cannot be deleted while its stop stands
-  'TR074', // this delivery was already received
-  'TR326', // a current start is not stopped yet
-  'TR382', // no current start to stop
-  'TR413', // after a temporary stop the next stop is definitive
-  'TR414', // the stop must not end before the current (temporary) stop
-  'TR415', // the start has been stopped definitively
-]);
+export function refusalStatus(refusal: RefusalClass): 409 | 422 {
+  return refusal === 'conflict' ? 409 : 422;
+}
 
-const refusalDetails = z.object({ rule: z.string(), retourCode: z.string() });
+const refusalDetails = z.object({
+  rule: z.string(),
+  retourCode: z.string(),
+  class: z.enum(['conflict', 'invalid']).optional(),
+});
 
 /** The problem for what executeUpdate threw, or undefined when it is not ours to explain (→ 500). */
 export function eventProblem(err: unknown): ProblemError | undefined {
@@ -94,8 +91,10 @@ export function eventProblem(err: unknown): ProblemError | undefined {
   if (!(cause instanceof ApplicationFailure) || cause.type !== eventRefusedType) return undefined;
   const details = refusalDetails.safeParse(cause.details?.[0]);
   const rule = details.success ? details.data.rule : (cause.message.split(':')[0] ?? 'EventRefused');
+  // A worker of before the class travelled with the refusal: the rule's class from the same table.
+  const refusal = (details.success && details.data.class) || refusalClass(rule);
   const text = cause.message.startsWith(`${rule}: `) ? cause.message.slice(rule.length + 2) : cause.message;
-  return problem(conflictRules.has(rule) ? 409 : 422, cause.message, {
+  return problem(refusalStatus(refusal), cause.message, {
     type: problemTypes.rule,
     rule,
     findings: [

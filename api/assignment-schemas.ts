@@ -1,14 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
 import { isoDate } from '../calendar/schemas';
+import type { AssignmentState, AssignmentStatus, EventResult } from '../contract/assignment';
+import { correctionEvent, startEvent, stopEvent, toewijzingVersion } from '../contract/assignment/schemas';
 import { gemeenteCode } from '../iwmo/identifier-schemas';
-import type { AssignmentState, AssignmentStatus, EventResult } from '../workflows/assignment/contract';
-import {
-  correctionEvent,
-  startEvent,
-  stopEvent,
-  toewijzingVersion,
-} from '../workflows/assignment/contract-schemas';
 import { safeText } from './text';
 
 /*

@@ -1,16 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { amsterdamDateOf } from '../calendar/amsterdam';
-import type { DatabaseHandle } from '../db';
-import { type AssignmentPosition, type AssignmentRow, listAssignments } from '../db/queries/assignments';
-import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import {
   correctionUpdate,
   type EventResult,
   startUpdate,
   stateQuery,
   stopUpdate,
-} from '../workflows/assignment/contract';
+} from '../contract/assignment';
+import type { DatabaseHandle } from '../db';
+import { type AssignmentPosition, type AssignmentRow, listAssignments } from '../db/queries/assignments';
+import { agbCode, gemeenteCode } from '../iwmo/identifier-schemas';
 import { type AssignmentRef, eventProblem, scopedAssignment } from './assignment-access';
 import {
   assignmentPageSchema,

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { customSearchAttributes } from '../workflows/search-attributes';
+import { customSearchAttributes } from '../contract/search-attributes';
 import { holdsListeningPort, PortInUseError } from './ports';
 import { temporalCliPath } from './temporal-binaries';
 

@@ -4,7 +4,12 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { type MessagePollInput, pollSettingsSignal } from '../workflows/messaging/poll';
+import {
+  type MessagePollInput,
+  messagePollScheduleId,
+  messagePollWorkflowId,
+  pollSettingsSignal,
+} from '../contract/messaging';
 
 /*
  * The poller: one long-running messagePollLoopWorkflow (workflows/messaging/poll.ts) with a fixed id,
@@ -19,10 +24,6 @@ import { type MessagePollInput, pollSettingsSignal } from '../workflows/messagin
  * The old Schedule is deleted when it is still there. Without a transport the poller is stopped, so no
  * round fails every few seconds against nothing.
  */
-
-/** Id of the loop workflow, and of the Schedule that ran rounds before it (deleted at start-up). */
-export const messagePollWorkflowId = 'iwmo-message-poll';
-export const messagePollScheduleId = 'iwmo-message-poll';
 
 export interface PollLoopOptions {
   taskQueue: string;

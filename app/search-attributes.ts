@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { customSearchAttributes } from '../workflows/search-attributes';
+import { customSearchAttributes } from '../contract/search-attributes';
 
 // @temporalio/proto is CommonJS: take the namespace off the default export.
 const { IndexedValueType } = proto.temporal.api.enums.v1;

@@ -13,6 +13,7 @@ import { startDevServer } from '../app/dev-server';
 import { ensurePollLoop, stopPollLoop } from '../app/message-poll';
 import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
+import type { MessagePollInput } from '../contract/messaging';
 import { createDatabase } from '../db';
 import { clientRef, createKeyring, dataConverterFor } from '../security';
 import { generateTestPki, readPair } from '../simulator/certs';
@@ -21,7 +22,6 @@ import { startSimulator } from '../simulator/server';
 import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
-import type { MessagePollInput } from '../workflows/messaging/poll';
 import { benchWorkflow } from './dev-server/workflow';
 
 /*

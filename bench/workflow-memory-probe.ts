@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { assignmentWorkflowId } from '../workflows/assignment/contract';
+import { assignmentWorkflowId } from '../contract/assignment';
 import { gc } from './harness';
 import { bounded, stubActivities, toewijzingFor, until } from './workflow-support';
 

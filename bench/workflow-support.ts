@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { AssignmentActivities } from '../activities/types';
 import { amsterdamDateOf } from '../calendar/amsterdam';
 import { loadProfiles } from '../config/profiles';
-import type { AssignmentInput, ToewijzingVersion } from '../workflows/assignment/contract';
+import type { AssignmentActivities, AssignmentInput, ToewijzingVersion } from '../contract/assignment';
 
 /*
  * Shared by bench/workflow.ts and bench/workflow-memory-probe.ts: in-memory

@@ -1,6 +1,6 @@
 /*
  * workflows/: the deterministic lifecycle. Entry point the worker bundles: every workflow type the task
- * queue serves. Imports only iwmo/ and calendar/ (pure) and type-only activity contracts.
+ * queue serves. Imports only contract/ (what workflows and activities agree on), iwmo/ and calendar/.
  */
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';

@@ -1,3 +1,4 @@
+import type { OutgoingMessage } from '../../contract/assignment';
 import {
   buildRetour,
   decode,
@@ -10,7 +11,6 @@ import {
   retourCode,
   retourOf,
 } from '../../iwmo';
-import type { OutgoingMessage } from '../types';
 
 /*
  * Outgoing XML from a stored heen message: the retour on it (302 on a 301), or a 305/307 for a

@@ -43,9 +43,6 @@ export function retourLinks(heen: { traceerId: string | null; conversatieId: str
   return { conversatieId, alsAntwoordOp: heen.traceerId };
 }
 
-/** Idempotency key of the retour on a received message: one retour per heen message, whoever asks. */
-export const retourKey = (heenMessageId: string) => `retour:${heenMessageId}`;
-
 export async function findOutbox(db: Database, idempotencyKey: string): Promise<OutboxWritten | undefined> {
   const [row] = await db
     .select({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie })

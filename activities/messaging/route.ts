@@ -1,7 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { ProfileRegistry } from '../../calendar';
-import { type Database, outboxMessages } from '../../db';
 import {
   type AssignmentInput,
   assignmentWorkflowId,
@@ -10,9 +9,10 @@ import {
   retourSignal,
   type ToewijzingVersion,
   toewijzingSignal,
-} from '../../workflows/assignment/contract';
-import { retourReceived, toewijzingVersion } from '../../workflows/assignment/contract-schemas';
-import { WmoAanbieder, WmoGemeente } from '../../workflows/search-attributes';
+} from '../../contract/assignment';
+import { retourReceived, toewijzingVersion } from '../../contract/assignment/schemas';
+import { WmoAanbieder, WmoGemeente } from '../../contract/search-attributes';
+import { type Database, outboxMessages } from '../../db';
 import type { HeaderSummary, ProductSummary } from './inspect';
 
 /*

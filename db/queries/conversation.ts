@@ -1,4 +1,5 @@
 import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import { heenOfRetour302Key, retour302Key } from '../../contract/assignment/keys';
 import type { Database } from '../client';
 import { inboxMessages, outboxMessages } from '../schema';
 import {
@@ -14,7 +15,7 @@ import {
 /*
  * A message's conversation: the heen message, its retour(s) and what followed, found by walking links
  * outward from the message until nothing new turns up (bounded by `max`):
- *   - a 301 in ↔ its 302 out: the 302's idempotency key is `retour:{inbox id}` (activities/messaging/outbox.ts);
+ *   - a 301 in ↔ its 302 out: the 302's idempotency key is `retour302Key(inbox id)` (contract/assignment/keys.ts);
  *   - a 305/307 out ↔ its 306/308 in: the retour copies the heen's header, so Afzender, Ontvanger and
  *     Identificatie are the heen's (the same link routeRetour uses);
  *   - what followed: the messages out of the workflows a message in was routed to (a 301's 305/307),
@@ -32,7 +33,6 @@ const heenOfRetour: Record<string, string> = {
   WMO320: 'WMO319',
 };
 const retourOfHeen = Object.fromEntries(Object.entries(heenOfRetour).map(([r, h]) => [h, r]));
-const retourKeyPrefix = 'retour:';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ConversationMessage extends MessageSummary {
@@ -86,8 +86,8 @@ const textArray = (values: string[]) =>
 async function moreInbox(db: Database, scope: ArchiveScope, found: Found, limit: number) {
   const outs = [...found.outbox.values()];
   const heenIds = outs
-    .filter((o) => o.idempotencyKey.startsWith(retourKeyPrefix))
-    .map((o) => o.idempotencyKey.slice(retourKeyPrefix.length))
+    .map((o) => heenOfRetour302Key(o.idempotencyKey))
+    .filter((id): id is string => id !== undefined)
     .filter((id) => uuidPattern.test(id));
   const workflows = workflowsOf(found);
   const conversaties = conversatiesOf(found);
@@ -125,7 +125,7 @@ async function moreOutbox(db: Database, scope: ArchiveScope, found: Found, limit
     ins.length
       ? inArray(
           outboxMessages.idempotencyKey,
-          ins.map((m) => `${retourKeyPrefix}${m.id}`),
+          ins.map((m) => retour302Key(m.id)),
         )
       : undefined,
     workflows.length ? inArray(outboxMessages.workflowId, workflows) : undefined,
@@ -149,8 +149,7 @@ function repliesOf(found: Found): Map<string, string> {
   const heenByHeader = new Map<string, string>();
   for (const o of found.outbox.values()) {
     if (o.messageType && retourOfHeen[o.messageType]) heenByHeader.set(`${o.messageType}|${header(o)}`, o.id);
-    const heen =
-      o.idempotencyKey.startsWith(retourKeyPrefix) && o.idempotencyKey.slice(retourKeyPrefix.length);
+    const heen = heenOfRetour302Key(o.idempotencyKey);
     if (heen && found.inbox.has(heen)) replies.set(o.id, heen);
   }
   for (const m of found.inbox.values()) {

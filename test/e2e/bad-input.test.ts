@@ -8,16 +8,16 @@ import { createInbound, type Inbound } from '../../activities/inbound';
 import { createInboxPollActivities } from '../../activities/inbox-poll';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
-import { retourKey } from '../../activities/messaging/outbox';
 import { createWorker } from '../../app/worker';
 import { loadProfiles } from '../../config/profiles';
+import { retour302Key } from '../../contract/assignment';
+import type { MessagePollResult } from '../../contract/messaging';
 import { inboxMessages, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { parseScenario } from '../../simulator/scenario';
 import type { Simulator } from '../../simulator/server';
 import { placeholderBerichtstroom } from '../../transport/berichtstroom';
 import type { RestTransport } from '../../transport/rest/client';
-import type { MessagePollResult } from '../../workflows/messaging/poll';
 import { sampleXml } from '../support/messages';
 import { type SimulatorStack, startSimulatorStack } from '../support/simulator-stack';
 import type { TemporalTestEnv } from '../support/temporal';
@@ -316,7 +316,7 @@ describe('issue 13 over the transport', () => {
     const [retour] = await testDb.handle.db
       .select()
       .from(outboxMessages)
-      .where(eq(outboxMessages.idempotencyKey, retourKey(reused?.id as string)));
+      .where(eq(outboxMessages.idempotencyKey, retour302Key(reused?.id as string)));
     expect(retour?.messageType).toBe('WMO302');
     expect(retour?.payload).toContain('9056');
     expect(retour?.alsAntwoordOp).toBe(second);

@@ -15,12 +15,12 @@ import { type AppTransport, startTransport } from '../../app/transport';
 import { createWorker } from '../../app/worker';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
+import type { MessagePollResult } from '../../contract/messaging';
 import { inboxMessages, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor, EncryptionCodec } from '../../security';
 import type { Simulator } from '../../simulator/server';
 import type { SimMessage } from '../../simulator/store';
 import { messageTypeOf } from '../../transport/berichtstroom';
-import type { MessagePollResult } from '../../workflows/messaging/poll';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 

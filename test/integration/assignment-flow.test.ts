@@ -13,18 +13,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities';
 import { createInbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { retourKey } from '../../activities/messaging/outbox';
 import type { WebhookEndpoint } from '../../activities/webhook';
 import { createApi } from '../../api/app';
 import { temporalCliPath } from '../../app/temporal-binaries';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { addDays } from '../../calendar/iso-date';
 import { loadProfiles } from '../../config/profiles';
+import { assignmentWorkflowId, retour302Key } from '../../contract/assignment';
 import { escalations, outboxMessages } from '../../db';
 import { buildRetour, decode, encode } from '../../iwmo';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { createDropFolderTransport } from '../../transport/drop-folder';
-import { assignmentWorkflowId } from '../../workflows/assignment/contract';
 import { createTestDatabase } from '../support/database';
 import { decodeAs, sampleAanbieder, sampleBsn, sampleGemeente, wmo301 } from '../support/messages';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
@@ -699,7 +698,7 @@ describe('privacy', () => {
       .from(outboxMessages)
       .where(and(eq(outboxMessages.workflowId, workflowId), eq(outboxMessages.messageType, 'WMO302')));
     const inboxId = heen?.idempotencyKey.replace(/^retour:/, '') ?? '';
-    expect(heen?.idempotencyKey).toBe(retourKey(inboxId));
+    expect(heen?.idempotencyKey).toBe(retour302Key(inboxId));
     expect(inboxId).toMatch(/^[0-9a-f-]{36}$/);
     expect(bytes.includes(inboxId)).toBe(false);
     expect(bytes.includes('binary/encrypted')).toBe(true);

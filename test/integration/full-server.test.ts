@@ -1,7 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { customSearchAttributes } from '../../workflows/search-attributes';
+import { customSearchAttributes } from '../../contract/search-attributes';
 import { eventually } from '../support/assignment';
 import { createFullServerEnv, type FullServerEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';

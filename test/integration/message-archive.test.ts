@@ -5,12 +5,11 @@ import { createInbound } from '../../activities/inbound';
 import { createMessageActivities } from '../../activities/messages';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { setOutboxStatus } from '../../activities/messaging/events';
-import { retourKey } from '../../activities/messaging/outbox';
 import { createApi } from '../../api/app';
 import { loadProfiles } from '../../config/profiles';
+import { assignmentWorkflowId, retour302Key } from '../../contract/assignment';
 import { inboxMessages, messageEvents, outboxMessages } from '../../db';
 import { buildRetour, encode } from '../../iwmo';
-import { assignmentWorkflowId } from '../../workflows/assignment/contract';
 import { createTestDatabase } from '../support/database';
 import { decodeAs, sampleAanbieder, sampleBsn, sampleGemeente, wmo301 } from '../support/messages';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
@@ -332,7 +331,7 @@ describe('GET /v1/messages/{id}/conversation', () => {
       .select({ key: outboxMessages.idempotencyKey })
       .from(outboxMessages)
       .where(and(eq(outboxMessages.id, m.out302)));
-    expect(row?.key).toBe(retourKey(m.in301));
+    expect(row?.key).toBe(retour302Key(m.in301));
   });
 });
 

@@ -7,15 +7,22 @@ import { createActivities } from '../../activities';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
-import {
-  ensurePollLoop,
-  messagePollScheduleId,
-  messagePollWorkflowId,
-  removePollSchedule,
-  stopPollLoop,
-} from '../../app/message-poll';
+import { ensurePollLoop, removePollSchedule, stopPollLoop } from '../../app/message-poll';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
+import {
+  type AssignmentState,
+  assignmentWorkflowId,
+  startUpdate,
+  stateQuery,
+  stopUpdate,
+} from '../../contract/assignment';
+import {
+  type MessagePollInput,
+  type MessagePollResult,
+  messagePollScheduleId,
+  messagePollWorkflowId,
+} from '../../contract/messaging';
 import { inboxMessages, messageEvents, outboxMessages } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { parseScenario } from '../../simulator/scenario';
@@ -23,14 +30,6 @@ import type { Simulator } from '../../simulator/server';
 import type { SimMessage } from '../../simulator/store';
 import { messageTypeOf } from '../../transport/berichtstroom';
 import type { RestTransport } from '../../transport/rest/client';
-import {
-  type AssignmentState,
-  assignmentWorkflowId,
-  startUpdate,
-  stateQuery,
-  stopUpdate,
-} from '../../workflows/assignment/contract';
-import type { MessagePollInput, MessagePollResult } from '../../workflows/messaging/poll';
 import { type SimulatorStack, startSimulatorStack } from '../support/simulator-stack';
 import type { TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';

@@ -7,15 +7,14 @@ import { createInbound } from '../../activities/inbound';
 import { createMessageActivities, messageRefusedType } from '../../activities/messages';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
-import { retourKey } from '../../activities/messaging/outbox';
-import type { SendMessageInput } from '../../activities/types';
 import { createApi } from '../../api/app';
 import { messageRoutes } from '../../api/messages';
 import { wmo323WithLines } from '../../bench/documents';
 import { loadProfiles } from '../../config/profiles';
+import type { SendMessageInput } from '../../contract/assignment';
+import { assignmentWorkflowId, assignmentWorkflowType, retour302Key } from '../../contract/assignment';
 import { inboxMessages, outboxMessages } from '../../db';
 import { buildRetour, decode, encode, type Finding } from '../../iwmo';
-import { assignmentWorkflowId, assignmentWorkflowType } from '../../workflows/assignment/contract';
 import { createTestDatabase } from '../support/database';
 import {
   decodeAs,
@@ -264,7 +263,7 @@ describe('sendMessage', () => {
     const first = await send(504);
     const second = await send(505);
     expect(second).toEqual({ ...first, duplicate: true });
-    const rows = await outboxRows(retourKey(heen));
+    const rows = await outboxRows(retour302Key(heen));
     expect(rows).toHaveLength(1);
     const xml = rows[0]?.payload ?? '';
     expect(validateWithXsd(xml, xsdPath('302')).output).toMatch(/validates/);
@@ -415,7 +414,7 @@ describe('POST /v1/messages: a 301', () => {
     const row = await inboxRow(res.body.messageId);
     expect(row.status).toBe('rejected');
     expect(row.findings).toEqual(res.body.findings);
-    const [retour] = await outboxRows(retourKey(row.id));
+    const [retour] = await outboxRows(retour302Key(row.id));
     expect(res.body.outcome.answer).toEqual({
       messageType: 'WMO302',
       outboxId: retour?.id,
@@ -467,7 +466,7 @@ describe('POST /v1/messages: a 301', () => {
       const row = await inboxRow(res.body.messageId);
       expect(row).toMatchObject({ status: 'rejected', messageType: type, routedTo: null });
       expect(row.findings).toEqual(res.body.findings);
-      expect(await outboxRows(retourKey(row.id))).toEqual([]);
+      expect(await outboxRows(retour302Key(row.id))).toEqual([]);
       await expect(env.client.workflow.getHandle('wmo:0384:605').describe()).rejects.toThrow();
     },
   );
@@ -900,7 +899,7 @@ describe('issue 13: TR056, an Identificatie used again for other content', () =>
     expect(res.status).toBe(422);
     expect(res.body.detail).toMatch(/^TR056: /);
     expect(res.body.findings).toEqual([expect.objectContaining({ rule: 'TR056', retourCode: '9056' })]);
-    const [retour] = await outboxRows(retourKey(res.body.messageId));
+    const [retour] = await outboxRows(retour302Key(res.body.messageId));
     expect(retour).toMatchObject({
       messageType: 'WMO302',
       afzender: sampleAanbieder,

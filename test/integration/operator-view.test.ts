@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config';
-import { messagePollWorkflowId } from '../../app/message-poll';
 import { resolveSecrets } from '../../app/secrets';
+import { messagePollWorkflowId, pollProgressQuery } from '../../contract/messaging';
 import { dataConverterFor } from '../../security';
-import { pollProgressQuery } from '../../workflows/messaging/poll';
 import { chromiumPath, pageTextWhen } from '../support/browser';
 import {
   dataEnv,

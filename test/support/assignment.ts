@@ -1,6 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { afterEach, beforeEach } from 'vitest';
+import { amsterdamDateOf } from '../../calendar/amsterdam';
+import type { IsoDate } from '../../calendar/iso-date';
+import { loadProfiles } from '../../config/profiles';
 import type {
   AssignmentActivities,
   AssignmentProjection,
@@ -8,10 +11,7 @@ import type {
   EscalationInput,
   ResolutionInput,
   SendMessageInput,
-} from '../../activities/types';
-import { amsterdamDateOf } from '../../calendar/amsterdam';
-import type { IsoDate } from '../../calendar/iso-date';
-import { loadProfiles } from '../../config/profiles';
+} from '../../contract/assignment';
 import {
   type AssignmentInput,
   assignmentWorkflowId,
@@ -20,7 +20,7 @@ import {
   stateQuery,
   type ToewijzingVersion,
   toewijzingSignal,
-} from '../../workflows/assignment/contract';
+} from '../../contract/assignment';
 import { assignmentWorkflow } from '../../workflows/assignment/workflow';
 import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
 

@@ -13,7 +13,7 @@ import {
   stopUpdate,
   type ToewijzingVersion,
   toewijzingSignal,
-} from '../../workflows/assignment/contract';
+} from '../../contract/assignment';
 import { eventually, inputFor, type RecordedActivities } from './assignment';
 import type { TemporalTestEnv } from './temporal';
 

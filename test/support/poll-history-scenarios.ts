@@ -1,4 +1,4 @@
-import type { PollInboxResult } from '../../activities/inbox-poll';
+import type { PollInboxResult } from '../../contract/messaging';
 
 /*
  * Poll rounds recorded for replay (scripts/record-poll-histories.ts → test/histories/poll/, replayed by

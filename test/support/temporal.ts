@@ -3,8 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { addSearchAttributes } from '../../app/search-attributes';
 import { temporalCliPath, temporalTestServerPath } from '../../app/temporal-binaries';
+import { customSearchAttributes } from '../../contract/search-attributes';
 import { type FullServer, type FullServerOptions, startFullServer } from '../../scripts/temporal-server';
-import { customSearchAttributes } from '../../workflows/search-attributes';
 
 /*
  * The only way tests get a Temporal server. Both variants pass `executable: existing-path`: omitting

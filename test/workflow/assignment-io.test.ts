@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../calendar/iso-date';
 import { addWorkingDays } from '../../calendar/working-days';
-import { outboxDeliveredSignal, startUpdate, stopUpdate } from '../../workflows/assignment/contract';
-import { WmoIoFailing } from '../../workflows/search-attributes';
+import { outboxDeliveredSignal, startUpdate, stopUpdate } from '../../contract/assignment';
+import { WmoIoFailing } from '../../contract/search-attributes';
 import {
   eventually,
   profiles,

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../calendar/iso-date';
-import { startUpdate, stopUpdate } from '../../workflows/assignment/contract';
+import { startUpdate, stopUpdate } from '../../contract/assignment';
 import { recordingActivities, today, useAssignmentHarness, version } from '../support/assignment';
 import { createTestWorker } from '../support/worker';
 

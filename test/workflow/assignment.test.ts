@@ -3,12 +3,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../calendar/iso-date';
 import { addWorkingDays } from '../../calendar/working-days';
-import {
-  assignmentWorkflowId,
-  startUpdate,
-  stopUpdate,
-  toewijzingSignal,
-} from '../../workflows/assignment/contract';
+import { assignmentWorkflowId, startUpdate, stopUpdate, toewijzingSignal } from '../../contract/assignment';
 import {
   eventually,
   profiles,

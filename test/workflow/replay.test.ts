@@ -10,12 +10,12 @@ import {
 } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
-import { isValidBsn } from '../../iwmo/identifiers';
 import {
   type AssignmentInput,
   assignmentWorkflowId,
   assignmentWorkflowType,
-} from '../../workflows/assignment/contract';
+} from '../../contract/assignment';
+import { isValidBsn } from '../../iwmo/identifiers';
 import { historyFromJson } from '../support/history-json';
 import { historyScenarios } from '../support/history-scenarios';
 import { workflowBundle } from '../support/worker';

@@ -2,7 +2,7 @@ import { deadlinesFor, dueDate } from '../../calendar/deadlines';
 import type { IsoDate } from '../../calendar/iso-date';
 import type { DeadlineAction, LifecycleEventType, ProtocolProfile } from '../../calendar/profile';
 import { workingDaysBetween } from '../../calendar/working-days';
-import type { DeadlineState } from './contract';
+import type { DeadlineState } from '../../contract/assignment';
 
 /*
  * The open and closed deadlines of one assignment. Every term comes from the protocol profile through

@@ -1,5 +1,5 @@
 import type { IsoDate } from '../../calendar/iso-date';
-import type { CorrectionEvent, DeliveryState } from './contract';
+import type { CorrectionEvent, DeliveryState } from '../../contract/assignment';
 
 /*
  * Questions about an assignment's deliveries (start/stop of care), pure over the plain state: which one

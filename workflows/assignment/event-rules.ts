@@ -1,6 +1,6 @@
 import type { IsoDate } from '../../calendar/iso-date';
+import type { AssignmentState, CorrectionEvent, StartEvent, StopEvent } from '../../contract/assignment';
 import { redenBeeindigingLabels } from '../../iwmo/code-labels';
-import type { AssignmentState, CorrectionEvent, StartEvent, StopEvent } from './contract';
 import { currentDelivery, findDelivery } from './deliveries';
 import { refuse } from './refusal';
 

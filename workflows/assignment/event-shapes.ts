@@ -1,9 +1,15 @@
+import type {
+  CorrectionEvent,
+  RetourReceived,
+  StartEvent,
+  StopEvent,
+  ToewijzingVersion,
+} from '../../contract/assignment';
 import { agbCodePattern, gemeenteCodePattern } from '../../iwmo/identifiers';
 import { isValidDate, timePattern } from '../../iwmo/lexical';
-import type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion } from './contract';
 
 /*
- * Inside the workflow: is this argument the shape contract-schemas.ts describes? The API already checked
+ * Inside the workflow: is this argument the shape contract/assignment/schemas.ts describes? The API already checked
  * it with zod; these checks guard the workflow against any other caller, so that bad input is refused and
  * never fails a workflow task. They load no zod on purpose: the sandbox evaluates every imported module
  * again per cached workflow, and zod alone cost ~0.5 MiB each (bench/README.md). A unit test holds these

@@ -1,4 +1,4 @@
-import type { IoState } from './contract';
+import type { IoState } from '../../contract/assignment';
 
 /*
  * How an assignment's I/O is doing, for operators (state `io`, search attribute WmoIoFailing). Each

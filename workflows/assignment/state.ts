@@ -1,27 +1,30 @@
-import type { OutgoingMessage, SendMessageResult } from '../../activities/types';
 import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
 import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
 import { type Period, periodOf } from '../../calendar/periods';
 import type { ProtocolProfile } from '../../calendar/profile';
+import {
+  type AssignmentInput,
+  type AssignmentProjection,
+  type AssignmentState,
+  type AssignmentStatus,
+  type CorrectionEvent,
+  type DeadlineState,
+  type DeliveryState,
+  type EventResult,
+  type OutboxDelivered,
+  type OutgoingMessage,
+  type RetourReceived,
+  retour302Key,
+  type SendMessageResult,
+  type StartEvent,
+  type StopEvent,
+  type ToewijzingVersion,
+} from '../../contract/assignment';
 import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
-import type {
-  AssignmentInput,
-  AssignmentState,
-  AssignmentStatus,
-  CorrectionEvent,
-  DeadlineState,
-  DeliveryState,
-  EventResult,
-  OutboxDelivered,
-  RetourReceived,
-  StartEvent,
-  StopEvent,
-  ToewijzingVersion,
-} from './contract';
 import { DeadlineBook } from './deadlines';
 import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
 import { checkCorrection, checkStart, checkStop } from './event-rules';
-import { type IoFailure, ioFailed, retryDelay, setAside } from './io';
+import { type IoFailure, ioFailed, ioSucceeded, ioWaiting, retryDelay, setAside } from './io';
 
 /*
  * One assignment's lifecycle as a state object: every handler of the workflow is one call on it, and
@@ -73,9 +76,45 @@ export interface AwaitingDelivery {
 const keepEventIds = 500;
 const retourApproved = (codes: string[]) => codes.every((c) => c === '0200');
 
+/**
+ * The fields of the state the query shows, in this order: a field not listed here stays private, also
+ * one a later change adds to CarriedState. The type check below fails when AssignmentState gains a
+ * field that is not listed (or lists one it does not have).
+ */
+export const publicFields = [
+  'workflowId',
+  'status',
+  'toewijzing',
+  'versions',
+  'deliveries',
+  'deadlines',
+  'messages',
+  'escalations',
+  'overdue',
+  'nextDeadline',
+  'profileId',
+  'claimPeriods',
+  'io',
+] as const satisfies readonly (keyof AssignmentState)[];
+type Unlisted = Exclude<keyof AssignmentState, (typeof publicFields)[number]>;
+const everyPublicFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyPublicFieldListed;
+
+/** What the search attributes show; the workflow upserts them when one changed. */
+export interface AssignmentSummary {
+  gemeente: string;
+  aanbieder: string;
+  clientRef: string;
+  status: AssignmentStatus;
+  overdue: boolean;
+  nextDeadline?: IsoDate;
+  /** Absent while nothing ever failed (io unset). */
+  ioFailing?: boolean;
+}
+
 export class Assignment {
-  readonly s: CarriedState;
-  readonly book: DeadlineBook;
+  private readonly s: CarriedState;
+  private readonly book: DeadlineBook;
 
   /** The version the workflow was started with, taken in by `init` (a carried state already has it). */
   private firstVersion: ToewijzingVersion | undefined;
@@ -107,6 +146,111 @@ export class Assignment {
 
   today(now: number): IsoDate {
     return amsterdamDateOf(now);
+  }
+
+  // ---- what the main loop asks ----
+
+  workflowId(): string {
+    return this.s.workflowId;
+  }
+
+  /** The current (applied) toewijzing version. */
+  toewijzing(): ToewijzingVersion {
+    return this.s.toewijzing;
+  }
+
+  /** Messages made owed and not yet written to the outbox, oldest first. */
+  owedMessages(): readonly OwedMessage[] {
+    return this.s.owed;
+  }
+
+  /** Nothing is waiting to be written: the state can be carried into a new run. */
+  canContinueAsNew(): boolean {
+    return this.s.owed.length === 0;
+  }
+
+  /** The input of the next run: everything this one knows, as plain JSON. */
+  carry(): AssignmentInput {
+    return { toewijzing: this.s.toewijzing, profile: this.s.profile, carried: this.s };
+  }
+
+  /** Open deadlines past their last day, not yet escalated. */
+  toEscalate(now: number): DeadlineState[] {
+    return this.book.toEscalate(this.today(now));
+  }
+
+  /** Working days between a due day and today (0 when not late). */
+  lateness(due: IsoDate, now: number): number {
+    return this.book.lateness(due, this.today(now));
+  }
+
+  /** Escalated deadlines met since: marked resolved (their recipients are told once), and returned. */
+  resolve(): DeadlineState[] {
+    const met = this.book.toResolve();
+    for (const d of met) d.resolved = true;
+    return met;
+  }
+
+  /** What the search attributes show. */
+  summary(): AssignmentSummary {
+    const t = this.s.toewijzing;
+    return {
+      gemeente: t.gemeente,
+      aanbieder: t.aanbieder,
+      clientRef: t.clientRef,
+      status: this.s.status,
+      overdue: this.s.overdue,
+      ...(this.s.nextDeadline ? { nextDeadline: this.s.nextDeadline } : {}),
+      ...(this.s.io ? { ioFailing: this.s.io.failing } : {}),
+    };
+  }
+
+  /** The next revision of the read-model row: each write gets a higher one. */
+  nextRevision(): number {
+    return ++this.s.revision;
+  }
+
+  /** The read-model row (codes and keys only), at the current revision. */
+  projection(): AssignmentProjection {
+    const t = this.s.toewijzing;
+    return {
+      workflowId: this.s.workflowId,
+      gemeente: t.gemeente,
+      toewijzingNummer: t.toewijzingNummer,
+      aanbieder: t.aanbieder,
+      clientRef: t.clientRef,
+      ...(t.product?.categorie ? { productCategorie: t.product.categorie } : {}),
+      ...(t.product?.code ? { productCode: t.product.code } : {}),
+      ingangsdatum: t.ingangsdatum,
+      ...(t.einddatum ? { einddatum: t.einddatum } : {}),
+      profile: this.s.profile.id,
+      status: this.s.status,
+      overdue: this.s.overdue,
+      revision: this.s.revision,
+      ...(this.s.nextDeadline ? { nextDeadline: this.s.nextDeadline } : {}),
+      openDeadlines: this.s.deadlines
+        .filter((d) => d.status === 'open')
+        .map((d) => ({
+          id: d.id,
+          action: d.action,
+          owner: d.owner,
+          rule: d.rule,
+          due: d.due,
+          escalated: !!d.escalated,
+        })),
+    };
+  }
+
+  /**
+   * The query's answer: the public fields only (publicFields), as a copy. `overdue` is computed for the
+   * answer: a query must never change what the main loop later decides.
+   */
+  view(now: number): AssignmentState {
+    const shown: Record<string, unknown> = {};
+    for (const field of publicFields) if (this.s[field] !== undefined) shown[field] = this.s[field];
+    const copy = JSON.parse(JSON.stringify(shown)) as AssignmentState;
+    copy.overdue = this.book.overdue(this.today(now));
+    return copy;
   }
 
   // ---- 301 versions (signal) ----
@@ -147,9 +291,9 @@ export class Assignment {
       subject: v.messageId,
       keep: (action) => action === 'verstuur-302' || (action === 'verstuur-305' && this.startOwed()),
     });
-    // One 302 answers the whole 301, however many workflows it fanned out to: keyed by the 301's id.
+    // One 302 answers the whole 301, however many workflows it fanned out to: the outbox's key for it.
     this.s.owed.push({
-      key: `302:${v.messageId}`,
+      key: retour302Key(v.messageId),
       message: { type: 'WMO302', heenMessageId: v.messageId, retourCodes: [] },
     });
   }
@@ -424,6 +568,20 @@ export class Assignment {
   }
 
   // ---- I/O health (behind 'io-failing', see io.ts) ----
+
+  /** The I/O is pausing after failures (until `io.retryAt`). */
+  ioWaiting(now: number): boolean {
+    return ioWaiting(this.s.io, now);
+  }
+
+  /** When the paused I/O is tried again (epoch ms), if it is pausing. */
+  ioRetryAt(): number | undefined {
+    return this.s.io?.retryAt ? Date.parse(this.s.io.retryAt) : undefined;
+  }
+
+  ioSucceeded(activity: string): void {
+    this.s.io = ioSucceeded(this.s.io, activity);
+  }
 
   ioFailed(failure: IoFailure, now: number): void {
     this.s.io = ioFailed(this.s.io, failure, now);

@@ -11,8 +11,22 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AssignmentActivities, AssignmentProjection } from '../../activities/types';
 import { endOfAmsterdamDay } from '../../calendar/amsterdam';
+import type { AssignmentActivities } from '../../contract/assignment';
+import {
+  type AssignmentInput,
+  type AssignmentState,
+  correctionUpdate,
+  eventRefusedType,
+  outboxDeliveredSignal,
+  type RefusalDetails,
+  refusalClass,
+  retourSignal,
+  startUpdate,
+  stateQuery,
+  stopUpdate,
+  toewijzingSignal,
+} from '../../contract/assignment';
 import {
   WmoAanbieder,
   WmoClientRef,
@@ -21,24 +35,11 @@ import {
   WmoNextDeadline,
   WmoOverdue,
   WmoStatus,
-} from '../search-attributes';
-import {
-  type AssignmentInput,
-  type AssignmentState,
-  correctionUpdate,
-  eventRefusedType,
-  outboxDeliveredSignal,
-  retourSignal,
-  startUpdate,
-  stateQuery,
-  stopUpdate,
-  toewijzingSignal,
-} from './contract';
+} from '../../contract/search-attributes';
 import { type ShapeOf, shapeProblem } from './event-shapes';
-import { ioSucceeded, ioWaiting } from './io';
 import { refuse } from './refusal';
 import { unsafeTextIn } from './safe-text';
-import { Assignment, type OwedMessage } from './state';
+import { Assignment, type AssignmentSummary, type OwedMessage } from './state';
 
 /*
  * One workflow per toewijzing (id wmo:{gemeente}:{toewijzingNummer}). Handlers first, each one call on
@@ -121,7 +122,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   /** Escalations still being delivered, by deadline: a resolution waits for its escalation's row. */
   const escalating = new Map<string, Promise<void>>();
 
-  setHandler(stateQuery, () => view(a));
+  setHandler(stateQuery, () => a.view(Date.now()));
   setHandler(toewijzingSignal, (v) => {
     // Bad data from a caller is recorded in the log by its keys only and dropped: the workflow never fails on it.
     if (shapeProblem.toewijzing(v))
@@ -170,27 +171,23 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     else published = await publish(a, published);
 
     if (a.finished() && escalations.size === 0 && changes === seen) break;
-    if ((periodBoundary || historyTooLong()) && changes === seen && a.s.owed.length === 0) {
+    if ((periodBoundary || historyTooLong()) && changes === seen && a.canContinueAsNew()) {
       await Promise.all(escalations);
       await condition(allHandlersFinished);
       if (changes === seen) {
         // Our own keys travel along: Temporal de-duplicates update ids within one run only.
-        return continueAsNew<typeof assignmentWorkflow>({
-          toewijzing: a.s.toewijzing,
-          profile: a.profile,
-          carried: a.s,
-        });
+        return continueAsNew<typeof assignmentWorkflow>(a.carry());
       }
     }
-    const wake = earliest(a.nextWake(Date.now()), p.ioFailing ? ioRetryAt(a) : undefined);
+    const wake = earliest(a.nextWake(Date.now()), p.ioFailing ? a.ioRetryAt() : undefined);
     const until = () =>
-      changes !== seen || (a.s.owed.length > 0 && !(p.ioFailing && ioWaiting(a.s.io, Date.now())));
+      changes !== seen || (a.owedMessages().length > 0 && !(p.ioFailing && a.ioWaiting(Date.now())));
     if (wake === undefined) await condition(until);
     else if (wake > Date.now()) await condition(until, wake - Date.now());
   }
   await Promise.all(escalations);
   await condition(allHandlersFinished);
-  return view(a);
+  return a.view(Date.now());
 }
 
 /** Checks an update's argument against its shape; a malformed event is refused like any other, by its rule. */
@@ -200,7 +197,9 @@ function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unkno
     throw ApplicationFailure.create({
       type: eventRefusedType,
       message: `Schema: ${problem}`,
-      details: [{ rule: 'Schema', retourCode: '0001' }],
+      details: [
+        { rule: 'Schema', retourCode: '0001', class: refusalClass('Schema') } satisfies RefusalDetails,
+      ],
       nonRetryable: true,
     });
   // A NUL or lone surrogate in any text would make every write of the event fail for ever (issue 13).
@@ -227,20 +226,18 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
   return b === undefined ? a : Math.min(a, b);
 }
 
-const ioRetryAt = (a: Assignment) => (a.s.io?.retryAt ? Date.parse(a.s.io.retryAt) : undefined);
-
 async function sendOwed(a: Assignment, tracked: boolean): Promise<void> {
-  while (a.s.owed.length > 0 && !(tracked && ioWaiting(a.s.io, Date.now()))) {
-    const owed = a.s.owed[0] as OwedMessage;
+  while (a.owedMessages().length > 0 && !(tracked && a.ioWaiting(Date.now()))) {
+    const owed = a.owedMessages()[0] as OwedMessage;
     try {
       const result = await (tracked ? boundedMessaging : messaging).sendMessage({
         idempotencyKey: owed.key,
-        workflowId: a.s.workflowId,
+        workflowId: a.workflowId(),
         dagtekening: a.today(Date.now()),
         message: owed.message,
       });
       a.sent(owed, result, Date.now());
-      if (tracked) a.s.io = ioSucceeded(a.s.io, 'sendMessage');
+      if (tracked) a.ioSucceeded('sendMessage');
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       if (tracked && failureType(err) !== 'MessageRefused') {
@@ -268,13 +265,13 @@ function startEscalations(
   byDeadline: Map<string, Promise<void>>,
 ): void {
   const now = Date.now();
-  for (const d of a.book.toEscalate(a.today(now))) {
+  for (const d of a.toEscalate(now)) {
     a.escalated(d, now);
-    const t = a.s.toewijzing;
+    const t = a.toewijzing();
     const run = escalation
       .escalate({
-        idempotencyKey: `${a.s.workflowId}:${d.id}`,
-        workflowId: a.s.workflowId,
+        idempotencyKey: `${a.workflowId()}:${d.id}`,
+        workflowId: a.workflowId(),
         gemeente: t.gemeente,
         aanbieder: t.aanbieder,
         toewijzingNummer: t.toewijzingNummer,
@@ -282,12 +279,12 @@ function startEscalations(
         rule: d.rule,
         owner: d.owner,
         dueDate: d.due,
-        lateWorkingDays: a.book.lateness(d.due, a.today(now)),
+        lateWorkingDays: a.lateness(d.due, now),
         recipients: [...a.profile.escalation[d.owner]],
       })
       .then(
         () => {
-          if (tracked) a.s.io = ioSucceeded(a.s.io, 'escalate');
+          if (tracked) a.ioSucceeded('escalate');
         },
         (err: unknown) => {
           log.warn('escalation not delivered', { deadline: d.id });
@@ -317,14 +314,13 @@ function startResolutions(
   tracked: boolean,
   escalating: Map<string, Promise<void>>,
 ): void {
-  for (const d of a.book.toResolve()) {
-    d.resolved = true;
-    const t = a.s.toewijzing;
+  for (const d of a.resolve()) {
+    const t = a.toewijzing();
     const run = (escalating.get(d.id) ?? Promise.resolve())
       .then(() =>
         resolution.resolveEscalation({
-          idempotencyKey: `${a.s.workflowId}:${d.id}`,
-          workflowId: a.s.workflowId,
+          idempotencyKey: `${a.workflowId()}:${d.id}`,
+          workflowId: a.workflowId(),
           gemeente: t.gemeente,
           aanbieder: t.aanbieder,
           toewijzingNummer: t.toewijzingNummer,
@@ -339,7 +335,7 @@ function startResolutions(
       )
       .then(
         () => {
-          if (tracked) a.s.io = ioSucceeded(a.s.io, 'resolveEscalation');
+          if (tracked) a.ioSucceeded('resolveEscalation');
         },
         (err: unknown) => {
           log.warn('escalation resolution not delivered', { deadline: d.id });
@@ -360,12 +356,12 @@ async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolea
   let handed = false;
   for (
     let p = a.nextClaimPeriod();
-    p && endOfAmsterdamDay(p.end).getTime() < Date.now() && !(tracked && ioWaiting(a.s.io, Date.now()));
+    p && endOfAmsterdamDay(p.end).getTime() < Date.now() && !(tracked && a.ioWaiting(Date.now()));
     p = a.nextClaimPeriod()
   ) {
-    const t = a.s.toewijzing;
+    const t = a.toewijzing();
     const claim = {
-      workflowId: a.s.workflowId,
+      workflowId: a.workflowId(),
       gemeente: t.gemeente,
       aanbieder: t.aanbieder,
       toewijzingNummer: t.toewijzingNummer,
@@ -377,12 +373,12 @@ async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolea
     else {
       try {
         await boundedReadModel.openClaimPeriod(claim);
-        a.s.io = ioSucceeded(a.s.io, 'openClaimPeriod');
+        a.ioSucceeded('openClaimPeriod');
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         a.ioFailed(failureOf(err, 'openClaimPeriod'), Date.now());
         // Tried again after the pause, also when the failure was final: the period must reach claims.
-        if (!a.s.io?.retryAt) a.retryIoLater(Date.now());
+        if (a.ioRetryAt() === undefined) a.retryIoLater(Date.now());
         break;
       }
     }
@@ -394,34 +390,26 @@ async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolea
 
 /** Writes the read model and search attributes when what they show changed. */
 async function publish(a: Assignment, before: string): Promise<string> {
-  const row = projection(a);
+  const row = a.projection();
   const { revision: _, ...shown } = row;
   const now = JSON.stringify(shown);
   if (now === before) return before;
-  const t = a.s.toewijzing;
-  upsertSearchAttributes([
-    { key: WmoGemeente, value: t.gemeente },
-    { key: WmoAanbieder, value: t.aanbieder },
-    { key: WmoClientRef, value: t.clientRef },
-    { key: WmoStatus, value: a.s.status },
-    { key: WmoOverdue, value: a.s.overdue },
-    { key: WmoNextDeadline, value: a.s.nextDeadline ? endOfAmsterdamDay(a.s.nextDeadline) : null },
-  ]);
-  a.s.revision++;
-  await readModel.recordAssignment({ ...row, revision: a.s.revision });
+  const { ioFailing: _io, ...summary } = a.summary();
+  upsertAttributes(summary);
+  const revision = a.nextRevision();
+  await readModel.recordAssignment({ ...row, revision });
   return now;
 }
 
-function upsertAttributes(a: Assignment): void {
-  const t = a.s.toewijzing;
+function upsertAttributes(summary: AssignmentSummary): void {
   upsertSearchAttributes([
-    { key: WmoGemeente, value: t.gemeente },
-    { key: WmoAanbieder, value: t.aanbieder },
-    { key: WmoClientRef, value: t.clientRef },
-    { key: WmoStatus, value: a.s.status },
-    { key: WmoOverdue, value: a.s.overdue },
-    { key: WmoNextDeadline, value: a.s.nextDeadline ? endOfAmsterdamDay(a.s.nextDeadline) : null },
-    ...(a.s.io ? [{ key: WmoIoFailing, value: a.s.io.failing }] : []),
+    { key: WmoGemeente, value: summary.gemeente },
+    { key: WmoAanbieder, value: summary.aanbieder },
+    { key: WmoClientRef, value: summary.clientRef },
+    { key: WmoStatus, value: summary.status },
+    { key: WmoOverdue, value: summary.overdue },
+    { key: WmoNextDeadline, value: summary.nextDeadline ? endOfAmsterdamDay(summary.nextDeadline) : null },
+    ...(summary.ioFailing === undefined ? [] : [{ key: WmoIoFailing, value: summary.ioFailing }]),
   ]);
 }
 
@@ -430,84 +418,35 @@ function upsertAttributes(a: Assignment): void {
  * row changed and the I/O is not pausing; a failed write shows at once in WmoIoFailing.
  */
 async function publishTracked(a: Assignment, shown: { attributes: string; row: string }): Promise<void> {
-  const attributes = () =>
-    JSON.stringify([a.s.status, a.s.overdue, a.s.nextDeadline ?? null, a.s.io?.failing ?? null]);
+  const attributes = () => {
+    const { status, overdue, nextDeadline, ioFailing } = a.summary();
+    return JSON.stringify([status, overdue, nextDeadline ?? null, ioFailing ?? null]);
+  };
   if (attributes() !== shown.attributes) {
-    upsertAttributes(a);
+    upsertAttributes(a.summary());
     shown.attributes = attributes();
   }
-  const row = projection(a);
+  const row = a.projection();
   const { revision: _, ...rest } = row;
   const key = JSON.stringify(rest);
-  if (key === shown.row || ioWaiting(a.s.io, Date.now())) return;
-  a.s.revision++;
+  if (key === shown.row || a.ioWaiting(Date.now())) return;
+  const revision = a.nextRevision();
   try {
-    await boundedReadModel.recordAssignment({ ...row, revision: a.s.revision });
+    await boundedReadModel.recordAssignment({ ...row, revision });
     shown.row = key;
-    a.s.io = ioSucceeded(a.s.io, 'recordAssignment');
+    a.ioSucceeded('recordAssignment');
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     a.ioFailed(failureOf(err, 'recordAssignment'), Date.now());
-    if (!a.s.io?.retryAt) a.retryIoLater(Date.now());
+    if (a.ioRetryAt() === undefined) a.retryIoLater(Date.now());
   }
   if (attributes() !== shown.attributes) {
-    upsertAttributes(a);
+    upsertAttributes(a.summary());
     shown.attributes = attributes();
   }
-}
-
-function projection(a: Assignment): AssignmentProjection {
-  const t = a.s.toewijzing;
-  return {
-    workflowId: a.s.workflowId,
-    gemeente: t.gemeente,
-    toewijzingNummer: t.toewijzingNummer,
-    aanbieder: t.aanbieder,
-    clientRef: t.clientRef,
-    ...(t.product?.categorie ? { productCategorie: t.product.categorie } : {}),
-    ...(t.product?.code ? { productCode: t.product.code } : {}),
-    ingangsdatum: t.ingangsdatum,
-    ...(t.einddatum ? { einddatum: t.einddatum } : {}),
-    profile: a.profile.id,
-    status: a.s.status,
-    overdue: a.s.overdue,
-    revision: a.s.revision,
-    ...(a.s.nextDeadline ? { nextDeadline: a.s.nextDeadline } : {}),
-    openDeadlines: a.s.deadlines
-      .filter((d) => d.status === 'open')
-      .map((d) => ({
-        id: d.id,
-        action: d.action,
-        owner: d.owner,
-        rule: d.rule,
-        due: d.due,
-        escalated: !!d.escalated,
-      })),
-  };
 }
 
 function historyTooLong(): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength > maxHistoryEvents;
-}
-
-/** The query's answer: the public part of the state (no internal bookkeeping, no profile body). */
-function view(a: Assignment): AssignmentState {
-  const {
-    profile: _p,
-    seq: _s,
-    revision: _r,
-    processedEvents: _e,
-    seenMessages: _m,
-    owed: _o,
-    sent: _x,
-    lastClaimedEnd: _l,
-    awaiting: _w,
-    early: _y,
-    ...state
-  } = a.s;
-  const copy = JSON.parse(JSON.stringify(state)) as AssignmentState;
-  // Computed for the answer only: a query must never change what the main loop later decides.
-  copy.overdue = a.book.overdue(a.today(Date.now()));
-  return copy;
 }

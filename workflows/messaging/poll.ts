@@ -4,16 +4,22 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   deprecatePatch,
   proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createDeliveryActivities } from '../../activities/delivery';
-import type { createInboxPollActivities, PollInboxResult } from '../../activities/inbox-poll';
+import {
+  type DeliveryActivities,
+  deliveryImpossibleType,
+  type InboxPollActivities,
+  type MessagePollInput,
+  type MessagePollLoopInput,
+  type MessagePollResult,
+  pollProgressQuery,
+  pollSettingsSignal,
+} from '../../contract/messaging';
 
 /*
  * messagePollLoopWorkflow: the poller. One long-running workflow with the fixed id `iwmo-message-poll`
@@ -46,23 +52,20 @@ export const deliveryPassesPatch = 'delivery-passes';
 /** Time for workflows to write the rows the last pass made owed (their 305 after a 306, …). */
 const passPause = '300 milliseconds';
 
-type PollActivities = ReturnType<typeof createInboxPollActivities>;
-type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
-
 /*
  * Heartbeats (activities/messaging/heartbeat.ts): an attempt whose worker died is retried after the
  * heartbeat timeout (seconds) instead of the start-to-close timeout (minutes).
  */
 const heartbeatTimeout = '10 seconds';
 
-const inbox = proxyActivities<PollActivities>({
+const inbox = proxyActivities<InboxPollActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout,
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['DeliveryImpossible', 'TransportRequestError', 'TransportRefusedError'],
+    nonRetryableErrorTypes: [deliveryImpossibleType, 'TransportRequestError', 'TransportRefusedError'],
   },
 });
 
@@ -73,36 +76,9 @@ const outbox = proxyActivities<DeliveryActivities>({
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['DeliveryImpossible', 'TransportRequestError'],
+    nonRetryableErrorTypes: [deliveryImpossibleType, 'TransportRequestError'],
   },
 });
-
-export interface MessagePollInput {
-  /** Messages per fetch (VECOZO: 1..250). */
-  pageSize?: number;
-  /** Pages per round at most; the rest waits for the next round. */
-  maxPages?: number;
-  /** Outbox rows per round at most; 0 = receive only. */
-  deliverLimit?: number;
-  /** 301s of different clients stored and routed at once (activities/inbox-poll.ts); 1 = one by one. */
-  receiveConcurrency?: number;
-  /** Workflows whose outbox rows are sent at once; 1 = one row at a time, oldest first. */
-  deliverConcurrency?: number;
-  /** Delivery passes per round at most (they run while the mailbox is read and while rows keep coming). */
-  deliveryPasses?: number;
-}
-
-export interface MessagePollResult {
-  inbox: Omit<PollInboxResult, 'more'>;
-  /** Sent now, or found sent before (BRS114 after a crash). */
-  sent: number;
-  /** Refused by the transport as they are: status 'failed' with the reason on the row. */
-  failed: number;
-  /** Delivery stopped at a row that could not be sent (retries exhausted, transport unusable): it and the rest stay pending. */
-  deferred: number;
-  /** The inbox could not be polled this round (e.g. the transport was down through every retry). */
-  pollError?: string;
-}
 
 function reason(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -121,21 +97,6 @@ export async function messagePollWorkflow(input: MessagePollInput = {}): Promise
   await receiveAndDeliver(input, result, false);
   return result;
 }
-
-export interface MessagePollLoopInput extends MessagePollInput {
-  /** Pause between the end of one round and the start of the next. */
-  intervalMs: number;
-  /** Rounds before the run continues as new (sooner when the server suggests it); default 150. */
-  roundsPerRun?: number;
-  /** Rounds the earlier runs of this poller made (carried over by continue-as-new, for pollProgress). */
-  roundsBefore?: number;
-}
-
-/** Rounds this poller has finished, over all its runs, and in this run. */
-export const pollProgressQuery = defineQuery<{ rounds: number; roundsThisRun: number }>('pollProgress');
-
-/** New settings for the running poller (a restart with another MESSAGE_POLL_INTERVAL_MS): next round on. */
-export const pollSettingsSignal = defineSignal<[Partial<MessagePollLoopInput>]>('pollSettings');
 
 /** Totals of one run, the workflow's result when it ends (continue-as-new carries only the settings). */
 export async function messagePollLoopWorkflow(input: MessagePollLoopInput): Promise<never> {

@@ -1,10 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { AssignmentActivities } from '../../../activities/types';
+import type { AssignmentActivities } from '../../../contract/assignment';
 import {
   type AssignmentInput,
   type AssignmentState,
   assignmentWorkflowId,
-} from '../../../workflows/assignment/contract';
+} from '../../../contract/assignment';
 import { assignmentWorkflow as current } from '../../../workflows/assignment/workflow';
 
 /*

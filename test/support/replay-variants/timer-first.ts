@@ -1,5 +1,5 @@
 import { sleep } from '@temporalio/workflow';
-import type { AssignmentInput, AssignmentState } from '../../../workflows/assignment/contract';
+import type { AssignmentInput, AssignmentState } from '../../../contract/assignment';
 import { assignmentWorkflow as current } from '../../../workflows/assignment/workflow';
 
 /*

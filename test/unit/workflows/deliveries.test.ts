@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryState } from '../../../workflows/assignment/contract';
+import type { DeliveryState } from '../../../contract/assignment';
 import { careWindow } from '../../../workflows/assignment/deliveries';
 
 const approved = { status: 'approved' as const };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AssignmentState, DeliveryState } from '../../../workflows/assignment/contract';
+import type { AssignmentState, DeliveryState } from '../../../contract/assignment';
 import { checkCorrection, checkStart, checkStop } from '../../../workflows/assignment/event-rules';
 
 /*

@@ -7,12 +7,12 @@ import {
   startEvent,
   stopEvent,
   toewijzingVersion,
-} from '../../../workflows/assignment/contract-schemas';
+} from '../../../contract/assignment/schemas';
 import { shapeProblem } from '../../../workflows/assignment/event-shapes';
 
 /*
  * The workflow checks its arguments without zod (event-shapes.ts); the API checks them with zod
- * (contract-schemas.ts). Differential test: for valid samples and many mutations of them, both give the
+ * (contract/assignment/schemas.ts). Differential test: for valid samples and many mutations of them, both give the
  * same verdict — so the lighter check neither lets through nor refuses what the contract says.
  */
 

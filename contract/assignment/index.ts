@@ -1,21 +1,36 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineAction, LifecycleEventType, Party, ProtocolProfile } from '../../calendar/profile';
-import type {
-  CorrectionEvent,
-  RetourReceived,
-  StartEvent,
-  StopEvent,
-  ToewijzingVersion,
-} from './contract-schemas';
+import type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion } from './schemas';
 
+export type {
+  AssignmentActivities,
+  AssignmentProjection,
+  ClaimPeriodInput,
+  EscalationInput,
+  EscalationResult,
+  OutgoingMessage,
+  ResolutionInput,
+  SendMessageInput,
+  SendMessageResult,
+} from './activities';
+export { retour302Key } from './keys';
+export {
+  type RefusalClass,
+  type RefusalDetails,
+  type RefusalRule,
+  refusalClass,
+  refusalRules,
+} from './refusals';
 export type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion };
 
 /*
- * The assignment workflow's contract: its id, input, signals, updates, query and the shapes they carry.
- * Side-effect free, so the API, the inbox router and the workflow all import the same definitions.
+ * contract/assignment: what the assignment workflow, its activities and its callers (API, inbox router)
+ * agree on — its id, input, signals, updates, query, the state it shows, the activity interface it
+ * proxies (activities.ts), the keys both sides derive (keys.ts) and the rules an event is refused by
+ * (refusals.ts). Side-effect free and below both workflows/ and activities/: it imports neither.
  * Everything here is plain JSON: no XML, no BSN, no name. The client is a `clientRef` (keyed hash).
- * The zod schemas of what callers send are in contract-schemas.ts (types flow from there); this file
- * imports only their types, so the workflow bundle does not load zod (bench/README.md: memory).
+ * The zod schemas of what callers send are in schemas.ts (types flow from there); this file imports
+ * only their types, so the workflow bundle does not load zod (bench/README.md: memory).
  */
 
 export const assignmentWorkflowType = 'assignmentWorkflow';

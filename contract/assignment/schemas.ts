@@ -5,7 +5,7 @@ import { timePattern } from '../../iwmo/lexical';
 
 /*
  * zod schemas of what callers hand the assignment workflow: a toewijzing version (from the inbox router),
- * the provider's lifecycle events (from the API) and retours. The API validates with these; contract.ts
+ * the provider's lifecycle events (from the API) and retours. The API validates with these; index.ts
  * takes its types from here. The workflow itself checks the same shapes with event-shapes.ts, which
  * loads no zod (a test holds the two to the same verdicts).
  */

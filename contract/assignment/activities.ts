@@ -1,6 +1,7 @@
 /*
- * Inputs and outputs of the activities the assignment workflow calls. Type-only and plain JSON, so the
- * workflow imports them without pulling I/O code into its bundle. No BSN or name in any of them:
+ * The activity interface the assignment workflow proxies, with its inputs and outputs. Type-only and
+ * plain JSON, so the workflow imports them without pulling I/O code into its bundle; the worker's
+ * factories `satisfies` AssignmentActivities (activities/index.ts), so a mismatch is a compile error. No BSN or name in any of them:
  * an activity that must build a message reads the client from the stored 301 by its inbox id.
  */
 
@@ -32,7 +33,7 @@ export type OutgoingMessage =
     };
 
 export interface SendMessageInput {
-  /** workflow id + step (or, for a 302, the 301's message id): a retry finds its earlier outbox row. */
+  /** workflow id + step (for a 302: retour302Key of the 301): a retry finds its earlier outbox row. */
   idempotencyKey: string;
   workflowId: string;
   /** Dagtekening of the message (the workflow's day, Europe/Amsterdam). */
@@ -116,11 +117,14 @@ export interface ResolutionInput extends EscalationInput {
   metOn: string;
 }
 
-/** What the assignment workflow calls; the worker's `createActivities` must provide all of them. */
+/**
+ * What the assignment workflow calls; the worker's factories `satisfies` it (activities/index.ts). Members
+ * are properties, not methods, so parameters are checked strictly: a factory that takes a narrower input fails.
+ */
 export interface AssignmentActivities {
-  sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
-  recordAssignment(row: AssignmentProjection): Promise<void>;
-  escalate(input: EscalationInput): Promise<EscalationResult>;
-  resolveEscalation(input: ResolutionInput): Promise<EscalationResult>;
-  openClaimPeriod(input: ClaimPeriodInput): Promise<void>;
+  sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>;
+  recordAssignment: (row: AssignmentProjection) => Promise<void>;
+  escalate: (input: EscalationInput) => Promise<EscalationResult>;
+  resolveEscalation: (input: ResolutionInput) => Promise<EscalationResult>;
+  openClaimPeriod: (input: ClaimPeriodInput) => Promise<void>;
 }
