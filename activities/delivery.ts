@@ -337,7 +337,9 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
        * status into message_events once; a download tells the owning workflow, whose counterparty term
        * then counts from it. A transport without statuses (drop folder) answers [] and nothing happens.
        */
-      async refreshTransportStatus(input: RefreshTransportStatusInput): Promise<RefreshTransportStatusResult> {
+      async refreshTransportStatus(
+        input: RefreshTransportStatusInput,
+      ): Promise<RefreshTransportStatusResult> {
         const totals = { checked: 0, recorded: 0, downloaded: 0, failed: 0 };
         if (!transport) return totals;
         const rows = await undownloaded(Math.max(0, Math.min(input.limit, 1000)));

@@ -46,7 +46,10 @@ const scenario = parseScenario({
   answers: { delayMs: 0, WMO305: { decision: 'never' }, WMO307: { decision: 'never' } },
 });
 
-const keyring = createKeyring([{ id: 'status-2026', key: randomBytes(32).toString('base64') }], 'status-2026');
+const keyring = createKeyring(
+  [{ id: 'status-2026', key: randomBytes(32).toString('base64') }],
+  'status-2026',
+);
 const dataConverter = dataConverterFor(keyring);
 /** The simulator's clock runs this far ahead once the test moves it (the gemeente downloads "later"). */
 let simOffsetMs = 0;
@@ -138,8 +141,12 @@ describe('transport status in the poll loop', () => {
     await expect
       .poll(
         async () =>
-          (await db().select().from(inboxMessages).where(eq(inboxMessages.traceerId, traceerId as string)))[0]
-            ?.status,
+          (
+            await db()
+              .select()
+              .from(inboxMessages)
+              .where(eq(inboxMessages.traceerId, traceerId as string))
+          )[0]?.status,
         poll,
       )
       .toBe('routed');
@@ -148,9 +155,9 @@ describe('transport status in the poll loop', () => {
       .executeUpdate(startUpdate, { args: [{ eventId: 'start-status', begindatum: today }] });
 
     // Delivered, not downloaded: the term runs from the delivery day; VECOZO says WordtAangeboden.
-    await expect.poll(async () => (await state()).messages.find((m) => m.type === 'WMO305')?.status, poll).toBe(
-      'afgeleverd',
-    );
+    await expect
+      .poll(async () => (await state()).messages.find((m) => m.type === 'WMO305')?.status, poll)
+      .toBe('afgeleverd');
     const [row] = await db().select().from(outboxMessages).where(eq(outboxMessages.messageType, 'WMO305'));
     if (!row?.sentAt) throw new Error('the 305 was not sent');
     const deliveredOn = amsterdamDateOf(row.sentAt);
@@ -184,9 +191,9 @@ describe('transport status in the poll loop', () => {
     expect(events).toHaveLength(2);
 
     // The workflow was told: the message shows opgehaald and the gemeente's 306 term counts from the download.
-    await expect.poll(async () => (await state()).messages.find((m) => m.type === 'WMO305')?.status, poll).toBe(
-      'opgehaald',
-    );
+    await expect
+      .poll(async () => (await state()).messages.find((m) => m.type === 'WMO305')?.status, poll)
+      .toBe('opgehaald');
     const moved = term306(await state());
     expect(moved).toMatchObject({ from: downloadedOn, status: 'open', subject: atDelivery?.subject });
     expect((moved?.due as string) > (atDelivery?.due as string)).toBe(true);
