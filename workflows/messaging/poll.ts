@@ -201,9 +201,9 @@ async function loopRound(input: MessagePollInput): Promise<void> {
       inboxDone.value = true;
     }),
     deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone, true) : Promise.resolve(),
+    // Which sent 305/307s the gemeente downloaded (their 306/308 terms count from then): never costs the round.
+    patched('transport-status') && outbox.refreshTransportStatus({ limit: 200 }).catch(() => undefined),
   ]);
-  // Which sent 305/307s the gemeente downloaded (their 306/308 terms count from then): never costs the round.
-  if (patched('transport-status')) await outbox.refreshTransportStatus({ limit: 200 }).catch(() => undefined);
 }
 
 /** The mailbox, page by page; a failure is reported in the result (the outbox still goes out). */
