@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, notExists, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type OutboxDelivered, outboxDeliveredSignal } from '../contract/assignment';
 import {
@@ -9,6 +9,8 @@ import {
   type DeliveryActivities,
   type DeliveryResult,
   deliveryImpossibleType,
+  type RefreshTransportStatusInput,
+  type RefreshTransportStatusResult,
 } from '../contract/messaging';
 import { type Database, messageEvents, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
@@ -16,7 +18,7 @@ import type { Relatie } from '../transport/metadata';
 import type { Transport, TransportStatus } from '../transport/types';
 import { guardDatabase } from './db-errors';
 import { recordMessageEvent, setOutboxStatus } from './messaging/events';
-import { withHeartbeats } from './messaging/heartbeat';
+import { beat, withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder } from './messaging/lanes';
 
 /*
@@ -42,8 +44,12 @@ export interface DeliveryDeps {
 
 /** Messages whose delivery moves an assignment's deadlines (the 302 is met on the outbox write). */
 const trackedTypes = new Set(['WMO305', 'WMO307']);
-/** VECOZO's status once the recipient has the message: it was downloaded (opgehaald) then. */
+/** VECOZO's status once the recipient has the message: it was downloaded (opgehaald) then (brief §6.2). */
 const downloadedStatus = 'Bezorgd';
+/** Sent rows older than this are not asked about any more (VECOZO keeps Wmo metadata 2 months). */
+const statusWindowDays = 30;
+/** Status requests at once: each is one small GET; more would only queue at the transport. */
+const statusConcurrency = 8;
 
 const impossible = (message: string): never => {
   throw ApplicationFailure.nonRetryable(message, deliveryImpossibleType);
@@ -55,6 +61,12 @@ export function relatieOf(code: string): Relatie {
 }
 
 type OutboxRow = typeof outboxMessages.$inferSelect;
+
+/** When it was downloaded: the transport's own moment (changedAt) if it gave one, else when we recorded it. */
+function downloadMoment(detail: Record<string, unknown> | null, at: Date): string {
+  const changedAt = detail?.changedAt;
+  return typeof changedAt === 'string' ? changedAt : at.toISOString();
+}
 
 export function createDeliveryActivities({ db, transport, temporal }: DeliveryDeps) {
   async function load(outboxId: string): Promise<OutboxRow> {
@@ -93,13 +105,28 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
     return own !== undefined;
   }
 
-  /** The transport's own status of the message, in its history (message_events): 'transport:Bezorgd'. */
-  async function recordTransportStatus(row: OutboxRow, status: TransportStatus): Promise<void> {
-    await recordMessageEvent(db, {
-      messageId: row.id,
-      direction: 'out',
-      status: `transport:${status.status}`,
-      detail: { traceerId: status.traceerId, ...(status.changedAt ? { changedAt: status.changedAt } : {}) },
+  /**
+   * The transport's own status of the message, in its history (message_events): 'transport:Bezorgd'.
+   * Once per status (checked under a lock on the message), so a retried call, a second round or the
+   * BRS114 path writes nothing twice. True when it was new.
+   */
+  async function recordTransportStatus(row: OutboxRow, status: TransportStatus): Promise<boolean> {
+    const name = `transport:${status.status}`;
+    const detail = {
+      traceerId: status.traceerId,
+      ...(status.changedAt ? { changedAt: status.changedAt } : {}),
+    };
+    return db.transaction(async (tx) => {
+      // Two callers on one message (a retry overlapping a slow attempt) take turns, so the check holds.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${row.id}))`);
+      const [seen] = await tx
+        .select({ id: messageEvents.id })
+        .from(messageEvents)
+        .where(and(eq(messageEvents.messageId, row.id), eq(messageEvents.status, name)))
+        .limit(1);
+      if (seen) return false;
+      await recordMessageEvent(tx, { messageId: row.id, direction: 'out', status: name, detail });
+      return true;
     });
   }
 
@@ -111,16 +138,22 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
       .where(and(eq(messageEvents.messageId, id), eq(messageEvents.status, `transport:${downloadedStatus}`)));
     const first = rows[0];
     if (!first) return undefined;
-    const changedAt = first.detail?.changedAt;
-    return typeof changedAt === 'string' ? changedAt : first.at.toISOString();
+    return downloadMoment(first.detail, first.at);
   }
 
   /** Signals the owning workflow that its 305/307 was delivered; a workflow that ended is not told. */
   async function tellOwner(outboxId: string): Promise<void> {
-    if (!temporal) return;
     const row = await load(outboxId);
     if (row.status !== 'sent' || !row.workflowId || !trackedTypes.has(row.messageType)) return;
-    const downloaded = await downloadedAt(row.id);
+    await signalOwner(row, await downloadedAt(row.id));
+  }
+
+  /**
+   * The one place the outboxDelivered signal is built and sent: on delivery (deliverMessage) and when
+   * the transport reports the download (refreshTransportStatus). The workflow ignores repeats.
+   */
+  async function signalOwner(row: OutboxRow, downloaded: string | undefined): Promise<void> {
+    if (!temporal || !row.workflowId) return;
     const signal: OutboxDelivered = {
       outboxKey: row.idempotencyKey,
       deliveredAt: (row.sentAt ?? new Date()).toISOString(),
@@ -136,6 +169,64 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
         message: `delivered outbox message ${row.id}, but its workflow could not be told (${(err as Error).name})`,
       });
     }
+  }
+
+  /** Sent 305/307s of a workflow, not yet known as downloaded, sent in the window: oldest first. */
+  async function undownloaded(limit: number): Promise<OutboxRow[]> {
+    return db
+      .select()
+      .from(outboxMessages)
+      .where(
+        and(
+          eq(outboxMessages.status, 'sent'),
+          isNotNull(outboxMessages.workflowId),
+          isNotNull(outboxMessages.traceerId),
+          inArray(outboxMessages.messageType, [...trackedTypes]),
+          gte(outboxMessages.sentAt, sql`now() - make_interval(days => ${statusWindowDays})`),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(messageEvents)
+              .where(
+                and(
+                  eq(messageEvents.messageId, outboxMessages.id),
+                  eq(messageEvents.status, `transport:${downloadedStatus}`),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(asc(outboxMessages.sentAt), asc(outboxMessages.id))
+      .limit(limit);
+  }
+
+  /**
+   * Asks the transport for one row's status and records what is new. The download is recorded after
+   * its workflow was told, so a failed signal leaves the row to be asked (and signalled) again.
+   */
+  async function refreshOne(send: Transport, row: OutboxRow, totals: RefreshTransportStatusResult) {
+    const traceerId = row.traceerId as string;
+    let own: TransportStatus | undefined;
+    try {
+      own = (await send.status(traceerId)).find((s) => s.traceerId === traceerId);
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      totals.failed++;
+      return;
+    }
+    totals.checked++;
+    if (!own) return;
+    if (own.status === downloadedStatus) {
+      try {
+        await signalOwner(row, own.changedAt ?? new Date().toISOString());
+      } catch (err) {
+        if (!(err instanceof ApplicationFailure)) throw err;
+        totals.failed++;
+        return;
+      }
+      totals.downloaded++;
+    }
+    if (await recordTransportStatus(row, own)) totals.recorded++;
   }
 
   async function attempt(send: Transport, row: OutboxRow): Promise<DeliveryResult> {
@@ -203,8 +294,30 @@ export function createDeliveryActivities({ db, transport, temporal }: DeliveryDe
           row.status !== 'pending'
             ? result(row, row.status === 'failed' ? 'failed' : 'sent', true)
             : await attempt(send, row);
-        if (delivered.status === 'sent') await tellOwner(row.id);
+        if (delivered.status === 'sent' && temporal) await tellOwner(row.id);
         return delivered;
+      },
+
+      /**
+       * The transport's status of sent 305/307s not yet known as downloaded (VECOZO: Bezorgd): each new
+       * status into message_events once; a download tells the owning workflow, whose counterparty term
+       * then counts from it. A transport without statuses (drop folder) answers [] and nothing happens.
+       */
+      async refreshTransportStatus(
+        input: RefreshTransportStatusInput,
+      ): Promise<RefreshTransportStatusResult> {
+        const totals = { checked: 0, recorded: 0, downloaded: 0, failed: 0 };
+        if (!transport) return totals;
+        const rows = await undownloaded(Math.max(0, Math.min(input.limit, 1000)));
+        let next = 0;
+        const slot = async () => {
+          while (next < rows.length) {
+            await refreshOne(transport, rows[next++] as OutboxRow, totals);
+            beat(totals);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(statusConcurrency, rows.length) }, slot));
+        return totals;
       },
     }),
   ) satisfies DeliveryActivities;

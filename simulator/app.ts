@@ -22,7 +22,8 @@ import type { MailboxStore, NewMessage, SimMessage } from './store';
  *   GET    /berichten/rest-pull/v1/berichten/{traceerId}/payload
  *   DELETE /berichten/rest-pull/v1/berichten/{traceerId}        confirm receipt (202)
  *   GET    /berichtstatus/rest-pull/v3/berichtstatussen?traceerId=|conversatieId=
- * and /admin/* for the certificate 'simulator-admin' (state, misbehaviour, issuing 301s).
+ * and /admin/* for the certificate 'simulator-admin' (state, misbehaviour, issuing 301s, releasing held
+ * downloads).
  * The caller is the CN of its client certificate (TLS already refused anyone without a trusted one);
  * it may push only as itself and pulls only its own mailbox.
  */
@@ -41,6 +42,8 @@ export interface SimulatorAppDeps {
   receive: (message: SimMessage) => void;
   /** Issues the scenario's 301s now; returns their traceerIds. */
   issue: (count?: number) => string[];
+  /** The gemeente downloads what it held (misbehaviour holdDownloads); returns their traceerIds. */
+  download: () => string[];
   log: (line: string) => void;
 }
 
@@ -266,6 +269,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps) {
     if (!parsed.success) return problem(c, 400, `issue: ${describeIssues(parsed.error)}`);
     return c.json({ issued: deps.issue(parsed.data.count) });
   });
+  admin.post('/download', (c) => c.json({ downloaded: deps.download() }));
   app.route('/admin', admin);
 
   app.notFound((c) => problem(c, 404, 'no such route'));

@@ -17,8 +17,10 @@ import type { Answer, Misbehaviour, Scenario } from './scenario';
 import type { MailboxStore, SimMessage } from './store';
 
 /*
- * The gemeente the simulator plays. It takes every message pushed to it at once (status Bezorgd) and,
- * after the scenario's delay, answers a heen message in the sender's mailbox:
+ * The gemeente the simulator plays. It downloads every message pushed to it at once (status Bezorgd,
+ * which is how the sender sees the download), or, with misbehaviour holdDownloads, only when told to
+ * (downloadHeld; WordtAangeboden until then). After the scenario's delay it answers a heen message in the
+ * sender's mailbox:
  *   305 → 306, 307 → 308 (approved, or the scenario's retour codes on every Start/StopProduct), linked by
  *   conversatieId and alsAntwoordOp; a 305/307 with rule findings gets the 0001 retour the standard
  *   prescribes, whatever the scenario says;
@@ -125,7 +127,7 @@ export function createGemeente(deps: GemeenteDeps) {
     deps.log(`answered ${heen.traceerId} with ${answer.type} ${traceerId}`);
   }
 
-  function receive(message: SimMessage): void {
+  function download(message: SimMessage): void {
     const decoded = decode(message.payload.toString('utf8'), { today: today() });
     if (!decoded.ok) {
       const melding = {
@@ -156,16 +158,32 @@ export function createGemeente(deps: GemeenteDeps) {
     timers.add(timer);
   }
 
+  function safely(message: SimMessage): void {
+    try {
+      download(message);
+    } catch (err) {
+      deps.log(`failed on ${message.traceerId}: ${(err as Error).name}`);
+    }
+  }
+
+  const held: SimMessage[] = [];
+
   return {
-    /** A message pushed to this gemeente; handled after the push was answered. */
+    /** A message pushed to this gemeente; downloaded after the push was answered, or held. */
     receive(message: SimMessage): void {
-      setImmediate(() => {
-        try {
-          receive(message);
-        } catch (err) {
-          deps.log(`failed on ${message.traceerId}: ${(err as Error).name}`);
-        }
-      });
+      if (deps.misbehaviour.holdDownloads) {
+        deps.store.setStatus(message.traceerId, 'WordtAangeboden');
+        held.push(message);
+        deps.log(`holding ${message.traceerId} (misbehaviour)`);
+        return;
+      }
+      setImmediate(() => safely(message));
+    },
+    /** Downloads the held messages now, oldest first; returns their traceerIds. */
+    downloadHeld(): string[] {
+      const now = held.splice(0);
+      for (const message of now) safely(message);
+      return now.map((m) => m.traceerId);
     },
     /** Answers not yet delivered. */
     get pending() {

@@ -44,6 +44,11 @@ export const misbehaviourSchema = z
     duplicateDelivery: z.enum(duplicateDeliveryModes).default('none'),
     /** The next N retours are made but never delivered (the heen message shows Bezorgd, nothing follows). */
     dropRetour: z.number().int().min(0).default(0),
+    /**
+     * The gemeente leaves what is pushed to it waiting (WordtAangeboden) until it is told to download
+     * (POST /admin/download): then each goes to Bezorgd, stamped with the simulator's clock, and is answered.
+     */
+    holdDownloads: z.boolean().default(false),
   })
   .strict();
 export type Misbehaviour = z.infer<typeof misbehaviourSchema>;
@@ -104,6 +109,7 @@ export const scenarioSchema = z
       fail500: 0,
       duplicateDelivery: 'none',
       dropRetour: 0,
+      holdDownloads: false,
     }),
   })
   .strict();

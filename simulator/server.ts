@@ -42,6 +42,8 @@ export interface Simulator {
   misbehaviour: Misbehaviour;
   /** Issues `count` (default: the scenario's number of) 301s now; returns their traceerIds. */
   issue(count?: number): string[];
+  /** The gemeente downloads what it held (misbehaviour holdDownloads) now; returns their traceerIds. */
+  download(): string[];
   /** Answers scheduled but not yet delivered. */
   readonly pendingAnswers: number;
   close(): Promise<void>;
@@ -129,6 +131,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     simulated: new Set([scenario.gemeente]),
     receive: gemeente.receive,
     issue,
+    download: gemeente.downloadHeld,
     log,
   });
 
@@ -163,6 +166,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     store,
     misbehaviour,
     issue,
+    download: gemeente.downloadHeld,
     get pendingAnswers() {
       return gemeente.pending;
     },

@@ -111,10 +111,28 @@ export interface DeliveryResult {
 /** Error type when delivery cannot work at all (no transport, unknown row); the row stays pending. */
 export const deliveryImpossibleType = 'DeliveryImpossible';
 
+export interface RefreshTransportStatusInput {
+  /** Rows asked about per call, oldest sent first. */
+  limit: number;
+}
+
+export interface RefreshTransportStatusResult {
+  /** Rows whose status was asked. */
+  checked: number;
+  /** New statuses written to message_events. */
+  recorded: number;
+  /** Rows now known as downloaded (their workflow was told). */
+  downloaded: number;
+  /** Rows whose status call or signal failed: asked again next time. */
+  failed: number;
+}
+
 export interface DeliveryActivities {
   /** Pending rows in lanes, one per workflow that wrote them, each lane oldest first. */
   pendingOutboxLanes: (input: { limit: number }) => Promise<string[][]>;
   deliverMessage: (input: DeliverMessageInput) => Promise<DeliveryResult>;
+  /** Reads the transport's status of sent 305/307s; tells their workflows of a download. */
+  refreshTransportStatus: (input: RefreshTransportStatusInput) => Promise<RefreshTransportStatusResult>;
 }
 
 /** What the poll workflows call; the worker's factories `satisfies` it (activities/index.ts). */

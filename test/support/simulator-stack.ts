@@ -29,6 +29,8 @@ export async function startSimulatorStack(options: {
   prefix: string;
   aanbieder: string;
   scenario: Scenario;
+  /** The simulator's clock (its timestamps: ontvangenOp, berichtstatusGewijzigdOp, dagtekening). */
+  now?: () => Date;
 }): Promise<SimulatorStack> {
   const dir = await mkdtemp(join(tmpdir(), options.prefix));
   const pki = await generateTestPki({ dir, clients: [options.aanbieder] });
@@ -36,7 +38,11 @@ export async function startSimulatorStack(options: {
   const [env, testDb, sim] = await Promise.all([
     createDevServerEnv(),
     createTestDatabase(),
-    startSimulator({ tls: { ...(await readPair(pki.server)), ca }, scenario: options.scenario }),
+    startSimulator({
+      tls: { ...(await readPair(pki.server)), ca },
+      scenario: options.scenario,
+      ...(options.now ? { now: options.now } : {}),
+    }),
   ]);
   await testDb.handle.migrate();
   const clientPair = pki.clients[options.aanbieder];

@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   deprecatePatch,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -143,6 +144,11 @@ async function receiveAndDeliver(input: MessagePollInput, result: MessagePollRes
       inboxDone.value = true;
     }),
     deliverLimit > 0 ? deliverWhileWork(input, deliverLimit, result, inboxDone, quietEnd) : Promise.resolve(),
+    // The loop only (quietEnd): which sent 305/307s the gemeente downloaded (their 306/308 terms count
+    // from then). It never costs the round.
+    quietEnd &&
+      patched('transport-status') &&
+      outbox.refreshTransportStatus({ limit: 200 }).catch(() => undefined),
   ]);
 }
 

@@ -26,7 +26,11 @@ let gemeente: Gemeente | undefined;
 afterEach(() => gemeente?.close());
 
 /** A gemeente with delay 0 whose deliveries land in `delivered` instead of a mailbox. */
-function setUp(answers: ScenarioInput['answers'], misbehaviour: Partial<Misbehaviour> = {}) {
+function setUp(
+  answers: ScenarioInput['answers'],
+  misbehaviour: Partial<Misbehaviour> = {},
+  clock = () => new Date('2026-11-20T10:00:00Z'),
+) {
   const scenario = parseScenario({
     name: 't',
     gemeente: sampleGemeente,
@@ -34,13 +38,13 @@ function setUp(answers: ScenarioInput['answers'], misbehaviour: Partial<Misbehav
     toewijzingen: { clients: 0 },
     answers: { delayMs: 0, ...answers },
   });
-  const store = new MailboxStore(() => new Date('2026-11-20T10:00:00Z'));
+  const store = new MailboxStore(clock);
   const delivered: NewMessage[] = [];
   gemeente = createGemeente({
     store,
     scenario: () => scenario,
     misbehaviour: { ...scenario.misbehaviour, ...misbehaviour },
-    now: () => new Date('2026-11-20T10:00:00Z'),
+    now: clock,
     log: () => {},
     deliver: (m) => delivered.push(m),
   });
@@ -139,5 +143,23 @@ describe('the simulated gemeente', () => {
     await vi.waitFor(() => expect(store.get(heen.traceerId)?.status).toBe('AfgekeurdDoorDienst'));
     expect(store.get(heen.traceerId)?.meldingen?.[0]?.code).toBe('StUF055');
     expect(delivered).toEqual([]);
+  });
+
+  it('holdDownloads: a pushed 305 waits (WordtAangeboden) until downloaded, then Bezorgd at that moment', async () => {
+    let now = new Date('2026-11-20T10:00:00Z');
+    const { store, delivered, push } = setUp({}, { holdDownloads: true }, () => now);
+    const heen = push('WMO305', xmlOf(buildStartStopXml(sampleXml('301'), start, meta)));
+    expect(store.get(heen.traceerId)).toMatchObject({ status: 'WordtAangeboden' });
+    await new Promise((r) => setImmediate(r));
+    expect(delivered).toEqual([]);
+
+    now = new Date('2026-11-24T08:30:00Z');
+    expect(gemeente?.downloadHeld()).toEqual([heen.traceerId]);
+    expect(store.get(heen.traceerId)).toMatchObject({
+      status: 'Bezorgd',
+      statusGewijzigdOp: '2026-11-24T08:30:00.000Z',
+    });
+    await vi.waitFor(() => expect(delivered).toHaveLength(1));
+    expect(gemeente?.downloadHeld()).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ describe('scenario files', () => {
       fail500: 0,
       duplicateDelivery: 'none',
       dropRetour: 0,
+      holdDownloads: false,
     });
   });
 
