@@ -183,3 +183,6 @@ export interface RequestState {
 }
 
 export const stateQuery = defineQuery<RequestState>('state');
+
+/** The workflow's result: its final state, or, for a start whose input is not a RequestInput, why not. */
+export type RequestResult = RequestState | { refused: string };

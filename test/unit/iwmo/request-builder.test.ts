@@ -103,12 +103,20 @@ describe('315 verzoek om toewijzing', () => {
 
   it('refuses a ReferentieAanbieder used twice in the message (TR383) or used before (TR347, 9347)', () => {
     expect(
-      rulesOf(buildVerzoek(vot([product('R1'), product('R1', { Product: { Categorie: '04', Code: '04A01' } })]), ctx)),
+      rulesOf(
+        buildVerzoek(
+          vot([product('R1'), product('R1', { Product: { Categorie: '04', Code: '04A01' } })]),
+          ctx,
+        ),
+      ),
     ).toContain('TR383');
-    const used = buildVerzoek(vot([product('R1'), product('R2', { Product: { Categorie: '04', Code: '04A01' } })]), {
-      ...ctx,
-      gebruikteReferenties: ['R2'],
-    });
+    const used = buildVerzoek(
+      vot([product('R1'), product('R2', { Product: { Categorie: '04', Code: '04A01' } })]),
+      {
+        ...ctx,
+        gebruikteReferenties: ['R2'],
+      },
+    );
     expect(used.ok ? [] : used.findings.map((f) => [f.rule, f.retourCode, f.path])).toEqual([
       ['TR347', '9347', '/Bericht/Client/AangevraagdeProducten/AangevraagdProduct[2]/ReferentieAanbieder'],
     ]);
