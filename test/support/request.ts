@@ -24,22 +24,28 @@ import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
  */
 
 export interface RecordedRequestActivities extends RequestActivities {
+  /** Messages stored (one per idempotency key). */
   sent: SendRequestMessageInput[];
+  /** Every call, duplicates included: what the workflow asked for. */
+  calls: SendRequestMessageInput[];
   escalations: RequestEscalationInput[];
   projections: RequestProjection[];
 }
 
 export function recordingRequestActivities(): RecordedRequestActivities {
   const sent: SendRequestMessageInput[] = [];
+  const calls: SendRequestMessageInput[] = [];
   const byKey = new Map<string, { identificatie: string; dagtekening: string }>();
   const escalations: RequestEscalationInput[] = [];
   const projections: RequestProjection[] = [];
   return {
     sent,
+    calls,
     escalations,
     projections,
     // Like the outbox: one row per key; a second workflow with the same key gets the first row back.
     async sendRequestMessage(input) {
+      calls.push(input);
       const existing = byKey.get(input.idempotencyKey);
       if (existing) return { outboxId: existing.identificatie, ...existing, duplicate: true };
       sent.push(input);

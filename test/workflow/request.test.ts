@@ -149,7 +149,9 @@ describe('request workflow: in onderzoek and deadlines', () => {
         status: 'met',
         lateWorkingDays: 0,
       });
-      expect(acts.sent.filter((x) => x.message.type === 'WMO320')).toHaveLength(1);
+      // One 320 asked for, not just one stored: the re-delivered 319 never reached the state twice.
+      expect(acts.calls.filter((x) => x.message.type === 'WMO320')).toHaveLength(1);
+      expect(final.antwoorden.map((x) => [x.messageId, x.retourCodes])).toEqual([['in-319-2', []]]);
       expect(acts.escalations).toEqual([]);
     });
   });
