@@ -4,5 +4,5 @@
  */
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';
-export { smokeWorkflow } from './smoke';
 export { requestWorkflow } from './request/workflow';
+export { smokeWorkflow } from './smoke';

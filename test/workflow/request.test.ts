@@ -13,7 +13,6 @@ import {
 } from '../../contract/request/contract';
 import { eventually, today } from '../support/assignment';
 import {
-  type RecordedRequestActivities,
   type RequestHandle,
   recordingRequestActivities,
   requestInput,
@@ -34,8 +33,8 @@ const h = useRequestHarness();
 const env = () => h.env;
 const now = async () => today(await env().currentTimeMs());
 
-/** The Identificatie the double gave the request message this workflow sent. */
-async function sentRequestId(acts: RecordedRequestActivities, handle: RequestHandle): Promise<string> {
+/** The Identificatie the latest version of the request got once it was in the outbox. */
+async function sentRequestId(handle: RequestHandle): Promise<string> {
   const s = await h.stateWhen(handle, 'request sent', (x) => x.versions.at(-1)?.status === 'verzonden');
   return s.versions.at(-1)?.identificatie as string;
 }
@@ -73,8 +72,8 @@ describe('request workflow: a 315 with two products', () => {
         taskQueue,
       );
       expect([a.workflowId, b.workflowId]).toEqual(['verzoek:42420001:VOT-A', 'verzoek:42420001:VOT-B']);
-      const heen = await sentRequestId(acts, a);
-      expect(await sentRequestId(acts, b)).toBe(heen);
+      const heen = await sentRequestId(a);
+      expect(await sentRequestId(b)).toBe(heen);
       // One message for the document: the second workflow found the first one's outbox row.
       expect(acts.sent.filter((s) => s.message.type === 'WMO315')).toEqual([
         {
@@ -125,7 +124,7 @@ describe('request workflow: in onderzoek and deadlines', () => {
     await worker.runUntil(async () => {
       const handle = await h.start(requestInput({ referentieAanbieder: 'VOT-ONDERZOEK' }), taskQueue);
       const sentOn = await now();
-      await retour316(handle, await sentRequestId(acts, handle));
+      await retour316(handle, await sentRequestId(handle));
       const antwoord = { messageId: 'in-319-2', verzoekAntwoord: '2' as const, ontvangen: await now() };
       await handle.signal(antwoordSignal, antwoord);
       await handle.signal(antwoordSignal, antwoord); // re-delivered: still one 320
@@ -162,7 +161,7 @@ describe('request workflow: in onderzoek and deadlines', () => {
     await worker.runUntil(async () => {
       const handle = await h.start(requestInput({ referentieAanbieder: 'VOT-LAAT' }), taskQueue);
       const sentOn = await now();
-      await retour316(handle, await sentRequestId(acts, handle));
+      await retour316(handle, await sentRequestId(handle));
       const due = addWorkingDays(sentOn, 5);
       await h.stateWhen(handle, '316 taken in', (x) => x.status === 'ontvangen');
 
@@ -230,7 +229,7 @@ describe('request workflow: correction and refusals', () => {
         requestInput({ referentieAanbieder: 'VOT-FOUT', payloadRef: 'doc-fout-1' }),
         taskQueue,
       );
-      const first = await sentRequestId(acts, handle);
+      const first = await sentRequestId(handle);
       await retour316(handle, first, ['0001']);
       const rejected = await h.stateWhen(handle, 'afgekeurd', (x) => x.status === 'afgekeurd');
       expect(rejected.deadlines.filter((d) => d.status === 'open')).toEqual([]);
@@ -252,7 +251,7 @@ describe('request workflow: correction and refusals', () => {
         idempotencyKey: 'verzoek:doc-fout-2',
         message: { payloadRef: 'doc-fout-2' },
       });
-      const resentId = await sentRequestId(acts, handle);
+      const resentId = await sentRequestId(handle);
       expect(resentId).not.toBe(first);
       await retour316(handle, resentId);
       await h.stateWhen(handle, 'ontvangen', (x) => x.status === 'ontvangen');
@@ -275,7 +274,7 @@ describe('request workflow: correction and refusals', () => {
     const { worker, taskQueue } = await createTestWorker(env(), acts);
     await worker.runUntil(async () => {
       const handle = await h.start(requestInput({ referentieAanbieder: 'VOT-WEIGER' }), taskQueue);
-      const heen = await sentRequestId(acts, handle);
+      const heen = await sentRequestId(handle);
       const pending = await refusalOf(
         handle.executeUpdate(resendUpdate, { args: [{ eventId: 'e1', payloadRef: 'doc-2' }] }),
       );
