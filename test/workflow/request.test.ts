@@ -97,7 +97,9 @@ describe('request workflow: a 315 with two products', () => {
         redenAfwijzingVerzoek: '4',
         ontvangen: await now(),
       });
-      const [honoured, rejected] = (await Promise.all([a.result(), b.result()])) as RequestState[];
+      // One result at a time: two concurrent awaits on the time-skipping client unlock its clock twice.
+      const honoured = (await a.result()) as RequestState;
+      const rejected = (await b.result()) as RequestState;
       expect(honoured).toMatchObject({
         status: 'gehonoreerd',
         toewijzingen: [
@@ -305,6 +307,17 @@ describe('request workflow: correction and refusals', () => {
       // The workflow may have ended before the last call reached it; if it did not, the rule was TR347.
       if (closed) expect(closed.message).toMatch(/^TR347: /);
       expect(acts.sent.map((s) => s.message.type)).toEqual(['WMO315', 'WMO320']);
+    });
+  });
+
+  it('a start whose input is not a RequestInput ends at once with the field named, without failing', async () => {
+    const acts = recordingRequestActivities();
+    const { worker, taskQueue } = await createTestWorker(env(), acts);
+    await worker.runUntil(async () => {
+      const bad = { ...requestInput({ referentieAanbieder: 'VOT-KAPOT' }), gemeente: '384' };
+      const handle = await h.start(bad, taskQueue);
+      expect(await handle.result()).toEqual({ refused: 'Schema: gemeente: must be 4–4 characters' });
+      expect(acts.calls).toEqual([]);
     });
   });
 });
