@@ -56,7 +56,8 @@ export const object =
     if (!isObject(v)) return 'must be an object';
     if (strict) {
       const extra = Object.keys(v).find((k) => !(k in fields));
-      if (extra) return `${extra.slice(0, 40)}: is not a field here`;
+      // A key is caller data too (it could be a BSN): name it only when it is a plain word.
+      if (extra) return `${/^[A-Za-z_]{1,40}$/.test(extra) ? extra : 'a field'}: is not a field here`;
     }
     for (const [name, { check, optional }] of Object.entries(fields)) {
       if (v[name] === undefined) {

@@ -137,6 +137,9 @@ describe('zod-free shapes agree with the zod schemas', () => {
     expect(requestShapeProblem.resend({ eventId: 'e', payloadRef: 'doc', bsn: '999900006' })).toBe(
       'bsn: is not a field here',
     );
+    expect(requestShapeProblem.resend({ eventId: 'e', payloadRef: 'doc', '999900006': 1 })).toBe(
+      'a field: is not a field here',
+    );
   });
 });
 
