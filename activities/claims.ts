@@ -1,8 +1,9 @@
 import { claimPeriods, type Database } from '../db';
+import { guardDatabase } from './db-errors';
 import type { ClaimPeriodInput } from './types';
 
 export function createClaimActivities({ db }: { db: Database }) {
-  return {
+  return guardDatabase({
     /**
      * The claim hook at a billing period's end: records that this assignment delivered care in the period,
      * so the claims process can declare it. Idempotent: the same period twice is one row.
@@ -21,5 +22,5 @@ export function createClaimActivities({ db }: { db: Database }) {
         })
         .onConflictDoNothing();
     },
-  };
+  });
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import { type Database, outboxMessages } from '../db';
+import { type Database, messageEvents, outboxMessages } from '../db';
 import { TransportError, TransportRefusedError } from '../transport/errors';
 import type { Relatie } from '../transport/metadata';
-import type { Transport } from '../transport/types';
-import { setOutboxStatus } from './messaging/events';
+import type { Transport, TransportStatus } from '../transport/types';
+import { type OutboxDelivered, outboxDeliveredSignal } from '../workflows/assignment/contract';
+import { guardDatabase } from './db-errors';
+import { recordMessageEvent, setOutboxStatus } from './messaging/events';
 import { withHeartbeats } from './messaging/heartbeat';
 import { groupInOrder } from './messaging/lanes';
 
@@ -24,7 +27,17 @@ export interface DeliveryDeps {
   db: Database;
   /** Unset when TRANSPORT=none: delivering then fails without retry, naming the setting. */
   transport?: Transport;
+  /**
+   * Tells the workflow that wrote a 305/307 when it was delivered (and downloaded, when the transport
+   * reports it): its deadlines count from then (signal outboxDelivered). Unset: no one is told.
+   */
+  temporal?: Pick<Client, 'workflow'>;
 }
+
+/** Messages whose delivery moves an assignment's deadlines (the 302 is met on the outbox write). */
+const trackedTypes = new Set(['WMO305', 'WMO307']);
+/** VECOZO's status once the recipient has the message: it was downloaded (opgehaald) then. */
+const downloadedStatus = 'Bezorgd';
 
 export interface DeliverMessageInput {
   outboxId: string;
@@ -52,7 +65,7 @@ export function relatieOf(code: string): Relatie {
 
 type OutboxRow = typeof outboxMessages.$inferSelect;
 
-export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
+export function createDeliveryActivities({ db, transport, temporal }: DeliveryDeps) {
   async function load(outboxId: string): Promise<OutboxRow> {
     const [row] = await db.select().from(outboxMessages).where(eq(outboxMessages.id, outboxId));
     return row ?? impossible(`outbox message ${outboxId} does not exist`);
@@ -82,9 +95,56 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
   });
 
   /** BRS114 on our own uuid: the earlier attempt arrived, if the transport's status shows it. */
-  async function arrivedBefore(send: Transport, traceerId: string): Promise<boolean> {
+  async function arrivedBefore(send: Transport, row: OutboxRow, traceerId: string): Promise<boolean> {
     const statuses = await send.status(traceerId);
-    return statuses.some((s) => s.traceerId === traceerId);
+    const own = statuses.find((s) => s.traceerId === traceerId);
+    if (own) await recordTransportStatus(row, own);
+    return own !== undefined;
+  }
+
+  /** The transport's own status of the message, in its history (message_events): 'transport:Bezorgd'. */
+  async function recordTransportStatus(row: OutboxRow, status: TransportStatus): Promise<void> {
+    await recordMessageEvent(db, {
+      messageId: row.id,
+      direction: 'out',
+      status: `transport:${status.status}`,
+      detail: { traceerId: status.traceerId, ...(status.changedAt ? { changedAt: status.changedAt } : {}) },
+    });
+  }
+
+  /** The download moment, from the message's history, when the transport reported one. */
+  async function downloadedAt(id: string): Promise<string | undefined> {
+    const rows = await db
+      .select({ detail: messageEvents.detail, at: messageEvents.at })
+      .from(messageEvents)
+      .where(and(eq(messageEvents.messageId, id), eq(messageEvents.status, `transport:${downloadedStatus}`)));
+    const first = rows[0];
+    if (!first) return undefined;
+    const changedAt = first.detail?.changedAt;
+    return typeof changedAt === 'string' ? changedAt : first.at.toISOString();
+  }
+
+  /** Signals the owning workflow that its 305/307 was delivered; a workflow that ended is not told. */
+  async function tellOwner(outboxId: string): Promise<void> {
+    if (!temporal) return;
+    const row = await load(outboxId);
+    if (row.status !== 'sent' || !row.workflowId || !trackedTypes.has(row.messageType)) return;
+    const downloaded = await downloadedAt(row.id);
+    const signal: OutboxDelivered = {
+      outboxKey: row.idempotencyKey,
+      deliveredAt: (row.sentAt ?? new Date()).toISOString(),
+      ...(downloaded ? { downloadedAt: downloaded } : {}),
+    };
+    try {
+      await temporal.workflow.getHandle(row.workflowId).signal(outboxDeliveredSignal, signal);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return;
+      // Retried: the row stays 'sent', so the retry finds it and signals again (the workflow ignores repeats).
+      throw ApplicationFailure.create({
+        type: 'DeliverySignalFailed',
+        message: `delivered outbox message ${row.id}, but its workflow could not be told (${(err as Error).name})`,
+      });
+    }
   }
 
   async function attempt(send: Transport, row: OutboxRow): Promise<DeliveryResult> {
@@ -102,7 +162,7 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
       });
     } catch (err) {
       if (err instanceof TransportRefusedError && err.duplicateTraceerId) {
-        if (!(await arrivedBefore(send, traceerId)))
+        if (!(await arrivedBefore(send, row, traceerId)))
           throw new Error(`BRS114 for ${traceerId} but the transport shows no such message yet`);
         // The history says why this attempt counts as sent without a 204.
         await setOutboxStatus(db, row.id, { status: 'sent', traceerId, error: 'BRS114: sent before' });
@@ -124,40 +184,48 @@ export function createDeliveryActivities({ db, transport }: DeliveryDeps) {
     return result(row, 'sent', false);
   }
 
-  // Each activity heartbeats while it runs: a dead worker's attempt is retried within seconds.
-  return withHeartbeats({
-    /** Ids of the pending outbox rows, oldest first: the order the workflows wrote them in. */
-    async pendingOutbox(input: { limit: number }): Promise<string[]> {
-      const rows = await db
-        .select({ id: outboxMessages.id })
-        .from(outboxMessages)
-        .where(eq(outboxMessages.status, 'pending'))
-        .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
-        .limit(input.limit);
-      return rows.map((r) => r.id);
-    },
+  // Each activity heartbeats while it runs, so a dead worker's attempt is retried within seconds;
+  // database errors leave without their query parameters (db-errors.ts).
+  return withHeartbeats(
+    guardDatabase({
+      /** Ids of the pending outbox rows, oldest first: the order the workflows wrote them in. */
+      async pendingOutbox(input: { limit: number }): Promise<string[]> {
+        const rows = await db
+          .select({ id: outboxMessages.id })
+          .from(outboxMessages)
+          .where(eq(outboxMessages.status, 'pending'))
+          .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
+          .limit(input.limit);
+        return rows.map((r) => r.id);
+      },
 
-    /**
-     * The same rows grouped by the workflow that wrote them, each group oldest first, groups in the
-     * order of their oldest row: the poller sends groups side by side and each group in order (a 305
-     * before the 307 of the same toewijzing). Rows without a workflow share one group.
-     */
-    async pendingOutboxLanes(input: { limit: number }): Promise<string[][]> {
-      const rows = await db
-        .select({ id: outboxMessages.id, workflowId: outboxMessages.workflowId })
-        .from(outboxMessages)
-        .where(eq(outboxMessages.status, 'pending'))
-        .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
-        .limit(input.limit);
-      return groupInOrder(rows, (r) => r.workflowId ?? '').map((lane) => lane.map((r) => r.id));
-    },
+      /**
+       * The same rows grouped by the workflow that wrote them, each group oldest first, groups in the
+       * order of their oldest row: the poller sends groups side by side and each group in order (a 305
+       * before the 307 of the same toewijzing). Rows without a workflow share one group.
+       */
+      async pendingOutboxLanes(input: { limit: number }): Promise<string[][]> {
+        const rows = await db
+          .select({ id: outboxMessages.id, workflowId: outboxMessages.workflowId })
+          .from(outboxMessages)
+          .where(eq(outboxMessages.status, 'pending'))
+          .orderBy(asc(outboxMessages.createdAt), asc(outboxMessages.identificatie))
+          .limit(input.limit);
+        return groupInOrder(rows, (r) => r.workflowId ?? '').map((lane) => lane.map((r) => r.id));
+      },
 
-    /** Sends one outbox row, idempotently (see above). Throws retryable transport errors for Temporal. */
-    async deliverMessage({ outboxId }: DeliverMessageInput): Promise<DeliveryResult> {
-      const send = transport ?? impossible('no transport configured (TRANSPORT=none): outbox not delivered');
-      const row = await assignIds(await load(outboxId));
-      if (row.status !== 'pending') return result(row, row.status === 'failed' ? 'failed' : 'sent', true);
-      return attempt(send, row);
-    },
-  });
+      /** Sends one outbox row, idempotently (see above). Throws retryable transport errors for Temporal. */
+      async deliverMessage({ outboxId }: DeliverMessageInput): Promise<DeliveryResult> {
+        const send =
+          transport ?? impossible('no transport configured (TRANSPORT=none): outbox not delivered');
+        const row = await assignIds(await load(outboxId));
+        const delivered =
+          row.status !== 'pending'
+            ? result(row, row.status === 'failed' ? 'failed' : 'sent', true)
+            : await attempt(send, row);
+        if (delivered.status === 'sent') await tellOwner(row.id);
+        return delivered;
+      },
+    }),
+  );
 }

@@ -10,7 +10,8 @@ import type { EscalationInput } from './types';
 const party = z.enum(['aanbieder', 'gemeente']);
 
 export const escalationPayloadSchema = z.object({
-  type: z.literal('escalation.deadline-missed'),
+  /** deadline-missed when escalated; resolved when the deadline was met after all (same webhook). */
+  type: z.enum(['escalation.deadline-missed', 'escalation.resolved']),
   /** When the escalation was recorded (ISO 8601); the same on every retry. */
   timestamp: z.string(),
   data: z.object({
@@ -30,6 +31,8 @@ export const escalationPayloadSchema = z.object({
     /** Working days past the due date when escalated. */
     lateWorkingDays: z.number().int(),
     recipients: z.array(party),
+    /** escalation.resolved only: the day the deadline was met after all, and how late by then. */
+    resolution: z.object({ metOn: z.string(), lateWorkingDays: z.number().int() }).optional(),
     links: z.object({
       /** The assignment in this API (needs an API key scoped to it). */
       assignment: z.url(),
@@ -54,10 +57,14 @@ export interface EscalationFacts extends Omit<EscalationInput, 'idempotencyKey' 
   recipients: string[];
 }
 
-export function escalationPayload(row: EscalationFacts, links: EscalationLinks): EscalationPayload {
+export function escalationPayload(
+  row: EscalationFacts,
+  links: EscalationLinks,
+  resolution?: { metOn: string; lateWorkingDays: number },
+): EscalationPayload {
   const ns = encodeURIComponent(links.namespace);
   return {
-    type: 'escalation.deadline-missed',
+    type: resolution ? 'escalation.resolved' : 'escalation.deadline-missed',
     timestamp: row.createdAt.toISOString(),
     data: {
       escalationId: row.id,
@@ -70,6 +77,7 @@ export function escalationPayload(row: EscalationFacts, links: EscalationLinks):
       deadline: { action: row.action, rule: row.rule, owner: row.owner, dueDate: row.dueDate },
       lateWorkingDays: row.lateWorkingDays,
       recipients: row.recipients as ('aanbieder' | 'gemeente')[],
+      ...(resolution ? { resolution } : {}),
       links: {
         assignment: `${links.apiUrl}/v1/assignments/${row.gemeente}/${row.toewijzingNummer}`,
         temporalUi: `${links.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(row.workflowId)}`,

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   type Database,
+  type DeliveryKind,
   type DeliveryStatus,
   type EscalationStatus,
   escalationDeliveries,
@@ -16,11 +17,20 @@ import type { EscalationInput } from './types';
 export type EscalationRow = typeof escalations.$inferSelect;
 export type DeliveryRow = typeof escalationDeliveries.$inferSelect;
 
+export async function findEscalation(
+  db: Database,
+  idempotencyKey: string,
+): Promise<EscalationRow | undefined> {
+  const [row] = await db.select().from(escalations).where(eq(escalations.idempotencyKey, idempotencyKey));
+  return row;
+}
+
 /** Writes the escalation and its delivery rows unless they exist; returns them as stored. */
 export async function recordEscalation(
   db: Database,
   input: EscalationInput,
   hasEndpoint: (party: 'aanbieder' | 'gemeente', code: string) => boolean,
+  kind: DeliveryKind = 'escalation',
 ): Promise<{ row: EscalationRow; deliveries: DeliveryRow[] }> {
   return db.transaction(async (tx) => {
     const recipients = [...new Set(input.recipients)];
@@ -49,14 +59,14 @@ export async function recordEscalation(
       const values = row.recipients.map((party) => {
         const p = party as 'aanbieder' | 'gemeente';
         const code = p === 'gemeente' ? row.gemeente : row.aanbieder;
-        return { escalationId: row.id, party: p, code, status: deliveryStart(hasEndpoint(p, code)) };
+        return { escalationId: row.id, party: p, code, kind, status: deliveryStart(hasEndpoint(p, code)) };
       });
       await tx.insert(escalationDeliveries).values(values).onConflictDoNothing();
     }
     const deliveries = await tx
       .select()
       .from(escalationDeliveries)
-      .where(eq(escalationDeliveries.escalationId, row.id));
+      .where(and(eq(escalationDeliveries.escalationId, row.id), eq(escalationDeliveries.kind, kind)));
     return { row, deliveries };
   });
 }
@@ -102,12 +112,23 @@ export function overallStatus(deliveries: Pick<DeliveryRow, 'status'>[]): Escala
   return 'no-endpoint';
 }
 
-/** Re-reads the deliveries and writes the escalation's status, last error and delivery time. */
-export async function settleEscalation(db: Database, row: EscalationRow): Promise<DeliveryRow[]> {
+/**
+ * Re-reads the deliveries and writes the escalation's status, last error and delivery time. A
+ * resolution's deliveries leave those alone: the escalation is 'resolved' from then on.
+ */
+export async function settleEscalation(
+  db: Database,
+  row: EscalationRow,
+  kind: DeliveryKind = 'escalation',
+): Promise<DeliveryRow[]> {
   const deliveries = await db
     .select()
     .from(escalationDeliveries)
-    .where(eq(escalationDeliveries.escalationId, row.id));
+    .where(and(eq(escalationDeliveries.escalationId, row.id), eq(escalationDeliveries.kind, kind)));
+  if (kind === 'resolution') {
+    await db.update(escalations).set({ status: 'resolved' }).where(eq(escalations.id, row.id));
+    return deliveries;
+  }
   const status = overallStatus(deliveries);
   const failing = deliveries.filter((d) => d.lastError && d.status !== 'delivered');
   const delivered = deliveries.flatMap((d) => (d.deliveredAt ? [d.deliveredAt] : []));

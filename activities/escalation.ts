@@ -2,16 +2,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDate } from '../calendar/schemas';
 import type { Database } from '../db';
+import { guardDatabase } from './db-errors';
 import { type EscalationLinks, escalationPayload } from './escalation-payload';
 import {
   type DeliveryRow,
-  type EscalationRow,
+  findEscalation,
   markNoEndpoint,
   recordAttempt,
   recordEscalation,
   settleEscalation,
 } from './escalation-store';
-import type { EscalationInput, EscalationResult } from './types';
+import type { EscalationInput, EscalationResult, ResolutionInput } from './types';
 import { sendWebhook, type WebhookEndpoint } from './webhook';
 
 /*
@@ -53,6 +54,18 @@ const escalationInput = z.object({
   recipients: z.array(z.enum(['aanbieder', 'gemeente'])),
 }) satisfies z.ZodType<EscalationInput>;
 
+const resolutionInput = escalationInput.extend({ metOn: isoDate });
+
+/** Webhook-id of the notice that resolves escalation `id` (receivers drop repeats by webhook-id). */
+export const resolutionWebhookId = (id: string) => `${id}:resolved`;
+
+function invalid(issue: z.core.$ZodIssue | undefined, what: string): never {
+  throw ApplicationFailure.nonRetryable(
+    `${what}: ${issue?.path.join('.')}: ${issue?.message}`,
+    'InvalidEscalationInput',
+  );
+}
+
 export function createEscalationActivities(deps: EscalationDeps) {
   const { db, webhooks, links } = deps;
   const maxAttempts = deps.maxAttempts ?? defaultDeliveryAttempts;
@@ -60,10 +73,10 @@ export function createEscalationActivities(deps: EscalationDeps) {
   const endpointFor = (party: string, code: string) =>
     webhooks.find((w) => w.party === party && w.code === code);
 
-  async function deliver(row: EscalationRow, delivery: DeliveryRow, body: string): Promise<void> {
+  async function deliver(webhookId: string, delivery: DeliveryRow, body: string): Promise<void> {
     const endpoint = endpointFor(delivery.party, delivery.code);
     if (!endpoint) return markNoEndpoint(db, delivery); // removed from configuration since the first attempt
-    const outcome = await sendWebhook(endpoint, row.id, body, timeoutMs);
+    const outcome = await sendWebhook(endpoint, webhookId, body, timeoutMs);
     if (outcome.ok) return recordAttempt(db, delivery, { status: 'delivered', statusCode: outcome.status });
     const final = !outcome.retryable || delivery.attempts + 1 >= maxAttempts;
     return recordAttempt(db, delivery, {
@@ -73,36 +86,54 @@ export function createEscalationActivities(deps: EscalationDeps) {
     });
   }
 
-  return {
+  /** Records (once) and delivers one notice; throws a retryable failure while a recipient may still get it. */
+  async function notify(
+    input: EscalationInput,
+    resolution?: { metOn: string; lateWorkingDays: number },
+  ): Promise<EscalationResult> {
+    const kind = resolution ? 'resolution' : 'escalation';
+    const { row, deliveries } = await recordEscalation(db, input, (p, c) => !!endpointFor(p, c), kind);
+    const body = JSON.stringify(escalationPayload(row, links, resolution));
+    const webhookId = resolution ? resolutionWebhookId(row.id) : row.id;
+    const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
+    await Promise.all(open.map((d) => deliver(webhookId, d, body)));
+    const settled = await settleEscalation(db, row, kind);
+
+    const retrying = settled.filter((d) => d.status === 'retrying');
+    if (retrying.length) {
+      const reasons = retrying.map((d) => `${d.party} ${d.code}: ${d.lastError}`).join('; ');
+      throw ApplicationFailure.create({
+        type: escalationFailureType,
+        message: `escalation ${row.id} not delivered yet (${reasons}); will retry`,
+        nonRetryable: false,
+      });
+    }
+    return {
+      escalationId: row.id,
+      delivered: settled.filter((d) => d.status === 'delivered').length,
+      failed: settled.filter((d) => d.status === 'failed').length,
+    };
+  }
+
+  return guardDatabase({
     async escalate(input: EscalationInput): Promise<EscalationResult> {
       const parsed = escalationInput.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw ApplicationFailure.nonRetryable(
-          `escalation input: ${issue?.path.join('.')}: ${issue?.message}`,
-          'InvalidEscalationInput',
-        );
-      }
-      const { row, deliveries } = await recordEscalation(db, parsed.data, (p, c) => !!endpointFor(p, c));
-      const body = JSON.stringify(escalationPayload(row, links));
-      const open = deliveries.filter((d) => d.status === 'pending' || d.status === 'retrying');
-      await Promise.all(open.map((d) => deliver(row, d, body)));
-      const settled = await settleEscalation(db, row);
-
-      const retrying = settled.filter((d) => d.status === 'retrying');
-      if (retrying.length) {
-        const reasons = retrying.map((d) => `${d.party} ${d.code}: ${d.lastError}`).join('; ');
-        throw ApplicationFailure.create({
-          type: escalationFailureType,
-          message: `escalation ${row.id} not delivered yet (${reasons}); will retry`,
-          nonRetryable: false,
-        });
-      }
-      return {
-        escalationId: row.id,
-        delivered: settled.filter((d) => d.status === 'delivered').length,
-        failed: settled.filter((d) => d.status === 'failed').length,
-      };
+      if (!parsed.success) invalid(parsed.error.issues[0], 'escalation input');
+      return notify(parsed.data);
     },
-  };
+
+    /**
+     * A deadline met after its escalation: the escalation becomes 'resolved' and its recipients get an
+     * 'escalation.resolved' notice by the same signed webhook (its own webhook-id). Without a recorded
+     * escalation (it was never written) there is nothing to resolve.
+     */
+    async resolveEscalation(input: ResolutionInput): Promise<EscalationResult> {
+      const parsed = resolutionInput.safeParse(input);
+      if (!parsed.success) invalid(parsed.error.issues[0], 'resolution input');
+      const { metOn, ...facts } = parsed.data;
+      if (!(await findEscalation(db, facts.idempotencyKey)))
+        return { escalationId: '', delivered: 0, failed: 0 };
+      return notify(facts, { metOn, lateWorkingDays: facts.lateWorkingDays });
+    },
+  });
 }

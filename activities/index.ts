@@ -1,6 +1,8 @@
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
+import { guardDatabase } from './db-errors';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalation';
 import type { EscalationLinks } from './escalation-payload';
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   transport?: Transport;
   /** The inbound path the poller stores and routes fetched messages through. */
   inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'> & Partial<Pick<Inbound, 'resumeStranded'>>;
+  /** The Temporal client the sender signals delivered 305/307s to their workflows with (outboxDelivered). */
+  temporal?: Pick<Client, 'workflow'>;
 }
 
 const embeddedLinks: EscalationLinks = {
@@ -47,7 +51,9 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createMessageActivities(deps),
     ...createDeliveryActivities(deps),
-    ...createInboxPollActivities(deps),
+    // A database error in the inbound path would carry the fetched message in its text (drizzle's
+    // 'params'): the poller's failures go through the same scrubbing as the assignment's activities.
+    ...guardDatabase(createInboxPollActivities(deps)),
   };
 }
 

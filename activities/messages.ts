@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { type Database, inboxMessages } from '../db';
 import { type Finding, isValidDate } from '../iwmo';
+import { guardDatabase } from './db-errors';
 import { retourCodeFindings } from './messaging/build';
 import { inlineCodec, type MessageCodec } from './messaging/codec';
 import { findOutbox, nextIdentificatie, retourKey, retourLinks, writeOutbox } from './messaging/outbox';
@@ -59,7 +60,7 @@ async function storedHeen(db: Database, id: string): Promise<StoredHeen> {
 }
 
 export function createMessageActivities({ db, codec = inlineCodec }: MessageActivityDeps) {
-  return {
+  return guardDatabase({
     /**
      * Idempotent by `idempotencyKey` — except a 302, which is keyed by the 301 it answers (retourKey),
      * so several workflows fed by one 301 write one 302 between them.
@@ -96,5 +97,5 @@ export function createMessageActivities({ db, codec = inlineCodec }: MessageActi
         ...(message.type === 'WMO302' ? retourLinks(heen) : {}),
       });
     },
-  };
+  });
 }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { assignments, type Database } from '../db';
+import { guardDatabase } from './db-errors';
 import type { AssignmentProjection } from './types';
 
 export function createProjectionActivities({ db }: { db: Database }) {
-  return {
+  return guardDatabase({
     /**
      * Upsert by workflow id: a retried activity writes the same row again, never a second one, and a
      * late retry of an older revision never overwrites a newer one.
@@ -19,5 +20,5 @@ export function createProjectionActivities({ db }: { db: Database }) {
           setWhere: sql`${assignments.revision} <= excluded.revision`,
         });
     },
-  };
+  });
 }

@@ -110,10 +110,17 @@ export interface AssignmentProjection {
   }[];
 }
 
+/** A missed deadline that was met after its escalation: the same key as the escalation it resolves. */
+export interface ResolutionInput extends EscalationInput {
+  /** The day the deadline was met. */
+  metOn: string;
+}
+
 /** What the assignment workflow calls; the worker's `createActivities` must provide all of them. */
 export interface AssignmentActivities {
   sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
   recordAssignment(row: AssignmentProjection): Promise<void>;
   escalate(input: EscalationInput): Promise<EscalationResult>;
+  resolveEscalation(input: ResolutionInput): Promise<EscalationResult>;
   openClaimPeriod(input: ClaimPeriodInput): Promise<void>;
 }

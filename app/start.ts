@@ -119,6 +119,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
       codec,
       webhooks: config.ESCALATION_WEBHOOKS,
       links: escalationLinks(config),
+      temporal: client,
       ...(messaging ? { transport: messaging.transport, inbound } : {}),
     }),
     dataConverter,

@@ -31,6 +31,10 @@ export function stubActivities(onCall: (name: string, workflowId: string) => voi
       seen('escalate');
       return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
     },
+    async resolveEscalation(input) {
+      seen('resolveEscalation');
+      return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
+    },
     async openClaimPeriod() {
       seen('openClaimPeriod');
     },

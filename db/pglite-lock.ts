@@ -108,12 +108,27 @@ function readPid(file: string): number | undefined {
   }
 }
 
-/** Signal 0 tests for existence; EPERM means it exists under another user. */
+/**
+ * Signal 0 tests for existence; EPERM means it exists under another user. A zombie (killed, not yet
+ * reaped — in a container whose init does not reap, that can last) answers signal 0 too, but holds
+ * nothing: on Linux its state in /proc says so.
+ */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; comm may hold spaces and parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux) or gone already: signal 0 has decided
   }
 }

@@ -42,7 +42,7 @@ for (const scenario of scenarios) {
       );
     }
     await env.sleep(anchor - now);
-    const acts = recordingActivities();
+    const acts = recordingActivities({ deliver: scenario.deliver ?? 'at-once' });
     // A fixed task queue (each scenario has a server of its own): a re-recording differs only where the workflow does.
     const taskQueue = 'replay-recording';
     const worker = await Worker.create({

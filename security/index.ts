@@ -14,6 +14,7 @@ export {
   dataConverterFor,
   EncryptionCodec,
   encryptedEncoding,
+  failureConverterPath,
   keyIdMetadataKey,
   PayloadDecryptionError,
 } from './payload-codec';

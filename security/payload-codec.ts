@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Keyring } from './keyring';
@@ -117,7 +118,17 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every Client and Worker of the service uses: default JSON, then encryption. */
+/** The failure converter module (security/failure-converter.ts); bundles of workflows must include it. */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
+/**
+ * The data converter every Client and Worker of the service uses: default JSON, then encryption. Failures
+ * too: with `encodeCommonAttributes` a failure's message and stack trace travel as an encrypted payload
+ * (the history shows 'Encoded failure'), so an activity's error text never lies in Temporal in plaintext.
+ */
 export function dataConverterFor(keyring: Keyring): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyring)] };
+  return {
+    payloadCodecs: [new EncryptionCodec(keyring)],
+    failureConverterPath,
+  };
 }

@@ -5,4 +5,3 @@
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';
 export { requestWorkflow } from './request/workflow';
-export { smokeWorkflow } from './smoke';

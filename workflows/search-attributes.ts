@@ -13,6 +13,8 @@ export const WmoStatus = defineSearchAttributeKey('WmoStatus', SearchAttributeTy
 export const WmoNextDeadline = defineSearchAttributeKey('WmoNextDeadline', SearchAttributeType.DATETIME);
 /** Keyed hash of the client's BSN: finds every assignment of one client without naming them. */
 export const WmoClientRef = defineSearchAttributeKey('WmoClientRef', SearchAttributeType.KEYWORD);
+/** True while the assignment's I/O fails (state `io`): an activity failed for good or keeps failing. */
+export const WmoIoFailing = defineSearchAttributeKey('WmoIoFailing', SearchAttributeType.BOOL);
 
 /** Every custom attribute, registered at dev-server start and ensured by the service at start-up. */
 export const customSearchAttributes = [
@@ -22,4 +24,5 @@ export const customSearchAttributes = [
   WmoStatus,
   WmoNextDeadline,
   WmoClientRef,
+  WmoIoFailing,
 ] as const;

@@ -58,7 +58,11 @@ export const escalations = pgTable(
 export const deliveryStatus = ['pending', 'retrying', 'delivered', 'failed', 'no-endpoint'] as const;
 export type DeliveryStatus = (typeof deliveryStatus)[number];
 
-/** One recipient of one escalation: a delivered recipient is never sent to again. */
+/** What a delivery carries: the escalation itself, or the notice that its deadline was met after all. */
+export const deliveryKind = ['escalation', 'resolution'] as const;
+export type DeliveryKind = (typeof deliveryKind)[number];
+
+/** One recipient of one escalation (or of its resolution): a delivered recipient is never sent to again. */
 export const escalationDeliveries = pgTable(
   'escalation_deliveries',
   {
@@ -67,6 +71,7 @@ export const escalationDeliveries = pgTable(
       .notNull()
       .references(() => escalations.id, { onDelete: 'cascade' }),
     party: text('party', { enum: ['aanbieder', 'gemeente'] }).notNull(),
+    kind: text('kind', { enum: deliveryKind }).notNull().default('escalation'),
     /** AGB code or CBS gemeentecode of the party; selects the webhook endpoint. */
     code: text('code').notNull(),
     status: text('status', { enum: deliveryStatus }).notNull().default('pending'),
@@ -78,5 +83,5 @@ export const escalationDeliveries = pgTable(
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('escalation_deliveries_recipient_uq').on(t.escalationId, t.party)],
+  (t) => [uniqueIndex('escalation_deliveries_recipient_kind_uq').on(t.escalationId, t.party, t.kind)],
 );

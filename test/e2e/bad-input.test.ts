@@ -79,7 +79,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: testDb.handle.db, codec, transport, inbound }),
+    activities: createActivities({ db: testDb.handle.db, codec, transport, inbound, temporal: client }),
     dataConverter,
   });
   workerRun = worker.run();

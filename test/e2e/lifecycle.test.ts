@@ -111,7 +111,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db, codec, transport: messaging.transport, inbound }),
+    activities: createActivities({ db, codec, transport: messaging.transport, inbound, temporal: client }),
     dataConverter,
   });
   workerRun = worker.run();

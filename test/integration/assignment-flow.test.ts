@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -20,6 +23,7 @@ import { loadProfiles } from '../../config/profiles';
 import { escalations, outboxMessages } from '../../db';
 import { buildRetour, decode, encode } from '../../iwmo';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
+import { createDropFolderTransport } from '../../transport/drop-folder';
 import { assignmentWorkflowId } from '../../workflows/assignment/contract';
 import { createTestDatabase } from '../support/database';
 import { decodeAs, sampleAanbieder, sampleBsn, sampleGemeente, wmo301 } from '../support/messages';
@@ -72,6 +76,8 @@ let client: Client;
 let worker: Worker;
 let workerRun: Promise<void>;
 let app: ReturnType<typeof createApi>;
+let activities: ReturnType<typeof createActivities>;
+let dropRoot: string;
 const pool = createCodecPool({ size: 2 });
 const today = amsterdamDateOf(new Date());
 /** What the inbound path takes for "today" (ontvangen, the 301's checks); a test may move it back. */
@@ -96,11 +102,15 @@ beforeAll(async () => {
     },
   ];
   const links = { apiUrl: 'https://iwmo.example.nl', temporalUiUrl: 'http://ui.test', namespace: 'default' };
-  const activities = createActivities({ db, codec: pool, webhooks, links });
+  client = new Client({ connection: env.connection, dataConverter });
+  // The 305/307 go out through a drop folder; the test plays the poller's sender (deliver, below), which
+  // signals each workflow that its message was delivered: the deadlines count from then.
+  dropRoot = await mkdtemp(join(tmpdir(), 'iwmo-flow-drop-'));
+  const transport = createDropFolderTransport({ root: dropRoot });
+  activities = createActivities({ db, codec: pool, webhooks, links, transport, temporal: client });
   const created = await createTestWorker(env, activities, { dataConverter });
   worker = created.worker;
   workerRun = worker.run();
-  client = new Client({ connection: env.connection, dataConverter });
   const inbound = createInbound({
     db,
     temporal: client,
@@ -128,6 +138,7 @@ afterAll(async () => {
   await receiver?.close();
   await testDb?.drop();
   await env?.teardown();
+  if (dropRoot) await rm(dropRoot, { recursive: true, force: true });
 });
 
 // ---- HTTP helpers ----
@@ -207,11 +218,13 @@ async function outbox(workflowId: string, type: string) {
     .where(and(eq(outboxMessages.workflowId, workflowId), eq(outboxMessages.messageType, type)));
 }
 
+/** The message once written, after the sender delivered it (as the poller does): its terms start then. */
 async function sentXml(workflowId: string, type: 'WMO305' | 'WMO307'): Promise<string> {
   const [row] = await eventually(async () => {
     const rows = await outbox(workflowId, type);
     return rows.length > 0 && rows;
   }, `${type} in the outbox`);
+  if (row?.status === 'pending') await activities.deliverMessage({ outboxId: row.id });
   return row?.payload ?? '';
 }
 
@@ -548,9 +561,36 @@ describe('a missed deadline', () => {
       (d: { action: string }) => d.action === 'verstuur-305',
     );
     expect(met).toMatchObject({ status: 'met', escalated: true, lateWorkingDays: expect.any(Number) });
-    expect(
-      await testDb.handle.db.select().from(escalations).where(eq(escalations.workflowId, workflowId)),
-    ).toHaveLength(1);
+    // The escalation is resolved: one row, now 'resolved', and each recipient hears so by the same
+    // signed webhook, under its own webhook-id.
+    const [resolvedRow] = await eventually(async () => {
+      const rows = await testDb.handle.db
+        .select()
+        .from(escalations)
+        .where(eq(escalations.workflowId, workflowId));
+      return rows[0]?.status === 'resolved' && rows.length === 1 && rows;
+    }, 'the escalation resolved');
+    for (const party of ['aanbieder', 'gemeente'] as const) {
+      const notice = await eventually(
+        async () => receiver.on(`/hooks/${party}`).find((r) => r.body.includes('escalation.resolved')),
+        `resolved webhook for ${party}`,
+      );
+      const headers = Object.fromEntries(Object.entries(notice.headers).map(([k, v]) => [k, String(v)]));
+      expect(headers['webhook-id']).toBe(`${resolvedRow?.id}:resolved`);
+      const payload = new Webhook(secrets[party]).verify(notice.body, headers) as {
+        type: string;
+        data: { escalationId: string; deadline: unknown; resolution: { metOn: string } };
+      };
+      expect(payload).toMatchObject({
+        type: 'escalation.resolved',
+        data: {
+          escalationId: resolvedRow?.id,
+          deadline: { action: 'verstuur-305', rule: 'OP271', owner: 'aanbieder' },
+          resolution: { metOn: met.closedOn },
+        },
+      });
+      expect(notice.body).not.toContain(sampleBsn);
+    }
   });
 });
 

@@ -98,6 +98,50 @@ beforeEach(() => {
   receiver.received.length = 0;
 });
 
+describe('resolveEscalation', () => {
+  it('marks the escalation resolved and tells its recipients by the same signed webhook', async () => {
+    const hooks = endpoints('resolved');
+    const escalation = activities([hooks.gemeente, hooks.aanbieder]);
+    const job = input();
+    const escalated = await escalation.escalate(job);
+    const resolved = await escalation.resolveEscalation({ ...job, lateWorkingDays: 3, metOn: '2026-03-11' });
+    expect(resolved).toEqual({ escalationId: escalated.escalationId, delivered: 2, failed: 0 });
+
+    for (const party of ['gemeente', 'aanbieder'] as const) {
+      const [missed, notice, ...more] = receiver.on(`/resolved/${party}`);
+      expect(more).toEqual([]);
+      if (!missed || !notice) throw new Error(`escalation and resolution did not both arrive for ${party}`);
+      // Its own webhook-id: a receiver that drops repeats by id still takes the notice.
+      expect(notice.headers['webhook-id']).toBe(`${escalated.escalationId}:resolved`);
+      const payload = new Webhook(hooks[party].secret).verify(notice.body, headersOf(notice));
+      expect(escalationPayloadSchema.strict().parse(payload)).toMatchObject({
+        type: 'escalation.resolved',
+        data: {
+          assignment: { workflowId: 'wmo:1916:4711', toewijzingNummer: 4711 },
+          deadline: { action: 'verstuur-305', rule: 'OP271', owner: 'aanbieder', dueDate: '2026-03-06' },
+          lateWorkingDays: 2,
+          escalationId: escalated.escalationId,
+          resolution: { metOn: '2026-03-11', lateWorkingDays: 3 },
+        },
+      });
+    }
+    const { rows } = await rowsFor(job.idempotencyKey);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.status).toBe('resolved');
+    expect(rows[0]?.deliveredAt).toBeInstanceOf(Date);
+    // Resolving again (a retried activity) sends nothing more.
+    await escalation.resolveEscalation({ ...job, lateWorkingDays: 3, metOn: '2026-03-11' });
+    expect(receiver.on('/resolved/gemeente')).toHaveLength(2);
+  });
+
+  it('resolves nothing when no escalation was recorded under the key', async () => {
+    const hooks = endpoints('unresolved');
+    const result = await activities([hooks.gemeente]).resolveEscalation({ ...input(), metOn: '2026-03-11' });
+    expect(result).toEqual({ escalationId: '', delivered: 0, failed: 0 });
+    expect(receiver.on('/unresolved/gemeente')).toEqual([]);
+  });
+});
+
 describe('escalate', () => {
   it('delivers a Standard Webhooks signed payload to each recipient, with links and no personal data', async () => {
     const hooks = endpoints('signed');

@@ -2,10 +2,10 @@ import type { Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customSearchAttributes } from '../../workflows/search-attributes';
-import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../../workflows/smoke';
 import { eventually } from '../support/assignment';
 import { createFullServerEnv, type FullServerEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
+import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../support/workflows/smoke';
 
 /*
  * The full Temporal server (frontend, history, matching, worker as four processes) on the run's

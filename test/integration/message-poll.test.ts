@@ -86,7 +86,13 @@ beforeAll(async () => {
   const db = testDb.handle.db;
   const created = await createTestWorker(
     env,
-    createActivities({ db, codec: pool, transport, inbound: { receiveMessage, recordUnavailable } }),
+    createActivities({
+      db,
+      codec: pool,
+      transport,
+      inbound: { receiveMessage, recordUnavailable },
+      temporal: client,
+    }),
     { dataConverter },
   );
   taskQueue = created.taskQueue;

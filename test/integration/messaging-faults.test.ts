@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { createInbound, type Inbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { loadProfiles } from '../../config/profiles';
 import { createDatabase, type DatabaseHandle, inboxMessages, messageEvents, outboxMessages } from '../../db';
-import { clientRef, createKeyring, dataConverterFor } from '../../security';
+import { clientRef, createKeyring, dataConverterFor, EncryptionCodec } from '../../security';
 import { generateTestPki, readPair, type TestPki } from '../../simulator/certs';
 import { parseScenario } from '../../simulator/scenario';
 import { type Simulator, startSimulator } from '../../simulator/server';
@@ -225,10 +226,18 @@ async function retriesOf(workflowId: string, activityType: string): Promise<stri
     if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
     const started = e.activityTaskStartedEventAttributes;
     if (started && scheduled.get(String(started.scheduledEventId)) === activityType && started.lastFailure) {
-      reasons.push(started.lastFailure.message ?? '');
+      reasons.push(await failureMessage(started.lastFailure));
     }
   }
   return reasons;
+}
+
+/** A failure's message: encrypted in the history ('Encoded failure'), read back with the service's key. */
+async function failureMessage(failure: { message?: string | null; encodedAttributes?: Payload | null }) {
+  const encoded = failure.encodedAttributes;
+  if (!encoded) return failure.message ?? '';
+  const [plain] = await new EncryptionCodec(keyring).decode([encoded]);
+  return (JSON.parse(Buffer.from(plain?.data ?? []).toString('utf8')) as { message: string }).message;
 }
 
 /** The 'sent' entries of an outbox row's status history. */

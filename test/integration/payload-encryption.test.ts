@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../api/app';
 import { temporalCliPath } from '../../app/temporal-binaries';
 import { createKeyring, dataConverterFor, EncryptionCodec, keyIdMetadataKey } from '../../security';
-import { proceedSignal, smokeWorkflow } from '../../workflows/smoke';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
+import { proceedSignal, smokeWorkflow } from '../support/workflows/smoke';
 
 /*
  * Payload encryption on the real dev server: the smoke workflow runs with a distinctive marker in its

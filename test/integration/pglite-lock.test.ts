@@ -49,6 +49,28 @@ describe('PGlite folder lock', () => {
     }
   });
 
+  it('takes over a lock whose process was killed but not yet reaped (a zombie answers signal 0)', async () => {
+    // The parent forks a child that exits at once and never waits for it: the child stays a zombie.
+    const parent = spawn('python3', [
+      '-c',
+      'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)',
+    ]);
+    try {
+      const zombie = Number(
+        await new Promise<string>((r) => parent.stdout.once('data', (d) => r(String(d)))),
+      );
+      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, 'latin1').split(') ')[1]?.[0]).toBe('Z');
+      const dir = join(root, 'zombie');
+      writeFileSync(`${dir}.lock`, `${zombie}\n`);
+      const db = createDatabase({ pgliteDir: dir });
+      await db.ping();
+      expect(readFileSync(`${dir}.lock`, 'utf8').trim()).toBe(String(process.pid));
+      await db.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it.each([
     ['a dead process', async () => `${await exitedPid()}\n`],
     ['no readable pid', async () => 'garbage'],

@@ -8,10 +8,10 @@ import { createActivities } from '../../activities';
 import { createApi } from '../../api/app';
 import { temporalCliPath } from '../../app/temporal-binaries';
 import { assignments } from '../../db';
-import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../../workflows/smoke';
 import { createTestDatabase } from '../support/database';
 import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
+import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../support/workflows/smoke';
 
 /*
  * The whole foundation on real parts: the Temporal CLI dev server, a PostgreSQL database, a worker

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { afterEach, beforeEach } from 'vitest';
 import type {
@@ -5,6 +6,7 @@ import type {
   AssignmentProjection,
   ClaimPeriodInput,
   EscalationInput,
+  ResolutionInput,
   SendMessageInput,
 } from '../../activities/types';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
@@ -13,6 +15,7 @@ import { loadProfiles } from '../../config/profiles';
 import {
   type AssignmentInput,
   assignmentWorkflowId,
+  outboxDeliveredSignal,
   retourSignal,
   stateQuery,
   type ToewijzingVersion,
@@ -29,19 +32,28 @@ import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
 export interface RecordedActivities extends AssignmentActivities {
   sent: SendMessageInput[];
   escalations: EscalationInput[];
+  resolutions: ResolutionInput[];
   projections: AssignmentProjection[];
   claims: ClaimPeriodInput[];
 }
 
-export function recordingActivities(): RecordedActivities {
+/**
+ * `deliver: 'at-once'` (default) plays the outbox's sender with the transport up: each 305/307 is
+ * signalled delivered (outboxDelivered) at the moment it was written, in the server's time. 'manual'
+ * plays a transport that is down: the test signals delivery itself.
+ */
+export function recordingActivities(options: { deliver?: 'at-once' | 'manual' } = {}): RecordedActivities {
+  const deliver = options.deliver ?? 'at-once';
   const sent: SendMessageInput[] = [];
   const byKey = new Map<string, string>();
   const escalations: EscalationInput[] = [];
+  const resolutions: ResolutionInput[] = [];
   const projections: AssignmentProjection[] = [];
   const claims: ClaimPeriodInput[] = [];
   return {
     sent,
     escalations,
+    resolutions,
     projections,
     claims,
     async sendMessage(input) {
@@ -50,6 +62,13 @@ export function recordingActivities(): RecordedActivities {
       sent.push(input);
       const identificatie = `ID${String(sent.length).padStart(4, '0')}`;
       byKey.set(input.idempotencyKey, identificatie);
+      if (deliver === 'at-once' && input.message.type !== 'WMO302') {
+        const ctx = Context.current();
+        await ctx.client.workflow.getHandle(input.workflowId).signal(outboxDeliveredSignal, {
+          outboxKey: input.idempotencyKey,
+          deliveredAt: new Date(ctx.info.currentAttemptScheduledTimestampMs).toISOString(),
+        });
+      }
       return { outboxId: identificatie, identificatie, duplicate: false };
     },
     async recordAssignment(row) {
@@ -57,6 +76,10 @@ export function recordingActivities(): RecordedActivities {
     },
     async escalate(input) {
       escalations.push(input);
+      return { escalationId: input.idempotencyKey, delivered: input.recipients.length, failed: 0 };
+    },
+    async resolveEscalation(input) {
+      resolutions.push(input);
       return { escalationId: input.idempotencyKey, delivered: input.recipients.length, failed: 0 };
     },
     async openClaimPeriod(input) {

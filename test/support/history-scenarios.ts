@@ -6,6 +6,7 @@ import { addDays, type IsoDate } from '../../calendar/iso-date';
 import {
   type AssignmentState,
   assignmentWorkflowId,
+  outboxDeliveredSignal,
   retourSignal,
   startUpdate,
   stateQuery,
@@ -37,6 +38,8 @@ export interface HistoryScenario {
   /** File name stem in test/histories/: `<name>.json`, or `<name>.run-<n>.json` per continued run. */
   name: string;
   covers: string;
+  /** How the recording doubles deliver 305/307s (test/support/assignment.ts); default at once. */
+  deliver?: 'at-once' | 'manual';
   /** Drives the scenario; resolves with the workflow id and the id of its first run. */
   run(ctx: ScenarioContext): Promise<{ workflowId: string; firstRunId: string }>;
 }
@@ -154,7 +157,51 @@ const start = (handle: Handle, eventId: string, begindatum: IsoDate) =>
 const stop = (handle: Handle, eventId: string, einddatum: IsoDate, redenBeeindiging: string) =>
   handle.executeUpdate(stopUpdate, { args: [{ eventId, einddatum, redenBeeindiging }] });
 
+/** The sender's signal for the n-th 305/307, as the poller sends it once the transport took the message. */
+async function deliver(ctx: ScenarioContext, handle: Handle, type: 'WMO305' | 'WMO307', n: number) {
+  const [sent] = (await sentOf(ctx.acts, type, n + 1)).slice(n);
+  if (!sent) throw new Error(`no ${type} #${n} written`);
+  await handle.signal(outboxDeliveredSignal, {
+    outboxKey: sent.idempotencyKey,
+    deliveredAt: new Date(await ctx.env.currentTimeMs()).toISOString(),
+  });
+}
+
 export const historyScenarios: HistoryScenario[] = [
+  {
+    name: 'delivered-late',
+    deliver: 'manual',
+    covers:
+      'patches delivery-deadlines and escalation-resolved: the 305 waits in the outbox past its deadline (escalated), is delivered days later (met late, resolution sent, 306 term from delivery), then stop and retours',
+    async run(ctx) {
+      const { handle, ids } = await startAssignment(ctx, toewijzing(4010, ctx.day0, {}));
+      await sentOf(ctx.acts, 'WMO302', 1);
+      await start(handle, 'start-1', ctx.day0);
+      await sentOf(ctx.acts, 'WMO305', 1);
+      await ctx.env.sleep(10 * day);
+      await eventually(
+        () => ctx.acts.escalations.find((e) => e.action === 'verstuur-305'),
+        'the undelivered 305 escalated',
+      );
+      expectThat(
+        !ctx.acts.escalations.some((e) => e.action === 'verstuur-306'),
+        'no 306 term while the 305 was undelivered',
+      );
+      await deliver(ctx, handle, 'WMO305', 0);
+      await eventually(() => ctx.acts.resolutions[0], 'the 305 escalation resolved');
+      const state = await waitState(ctx, handle, '306 term open', (s) =>
+        s.deadlines.some((d) => d.action === 'verstuur-306'),
+      );
+      const d306 = state.deadlines.find((d) => d.action === 'verstuur-306');
+      expectThat(d306?.from === (await today(ctx)), '306 term counts from the delivery');
+      await answer(ctx, handle, 'WMO305', 0);
+      await stop(handle, 'stop-1', await today(ctx), '19');
+      await deliver(ctx, handle, 'WMO307', 0);
+      await answer(ctx, handle, 'WMO307', 0);
+      await finalState(handle, 'gestopt');
+      return ids;
+    },
+  },
   {
     name: 'happy',
     covers: '301 → 302 → 305 → 306 → 307 → 308, the month handed to claims, the workflow ends',

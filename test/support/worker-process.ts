@@ -54,7 +54,7 @@ const worker = await Worker.create({
   workflowBundle: { codePath: env('FAULT_WORKFLOW_BUNDLE') },
   namespace: 'default',
   taskQueue,
-  activities: createActivities({ db, codec, transport, inbound }),
+  activities: createActivities({ db, codec, transport, inbound, temporal: client }),
   dataConverter,
 });
 await worker.runUntil(async () => {

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { workflowsPath } from '../../app/worker';
+import { failureConverterPath } from '../../security/payload-codec';
 import type { TemporalTestEnv } from './temporal';
+
+/** The test entry: production workflows plus test-only ones (smoke). */
+export const testWorkflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles the workflows once per test file; a worker per test then starts in milliseconds. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: testWorkflowsPath,
+    failureConverterPath,
+    logger: quietLogger,
+  });
   return bundle;
 }
 

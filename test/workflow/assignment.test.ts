@@ -133,6 +133,18 @@ describe('assignment workflow: deadlines and escalations', () => {
         escalated: true,
         status: 'met',
       });
+      // Met after its escalation: the recipients hear it was resolved, once, under the escalation's key.
+      const [resolution] = await eventually(
+        () => (acts.resolutions.length ? acts.resolutions : undefined),
+        'resolution',
+      );
+      expect(resolution).toMatchObject({
+        idempotencyKey: acts.escalations[0]?.idempotencyKey,
+        action: 'verstuur-305',
+        metOn: state.deadlines.find((d) => d.action === 'verstuur-305')?.closedOn,
+      });
+      state = await queryState(handle);
+      expect(state.deadlines.find((d) => d.action === 'verstuur-305')?.resolved).toBe(true);
       expect(state.overdue).toBe(false);
       // The same event again (a retried HTTP call) gets the same answer and sends nothing new.
       const again = await handle.executeUpdate(startUpdate, {

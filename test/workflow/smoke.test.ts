@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../../workflows/smoke';
 import { createTimeSkippingEnv, type TemporalTestEnv } from '../support/temporal';
 import { createTestWorker } from '../support/worker';
+import { proceedSignal, smokeStateQuery, smokeWorkflow } from '../support/workflows/smoke';
 
 const dayMs = 24 * 60 * 60 * 1000;
 let env: TemporalTestEnv;

@@ -58,6 +58,20 @@ export const toewijzingSignal = defineSignal<[ToewijzingVersion]>('toewijzing');
 
 export const retourSignal = defineSignal<[RetourReceived]>('retour');
 
+/**
+ * From the outbox's sender (activities/delivery.ts): a message this workflow wrote was handed to the
+ * transport (`deliveredAt`), and, when the transport reports it, downloaded by the recipient
+ * (`downloadedAt`). Our own 305/307 deadline is met on delivery; the counterparty's 306/308 term counts
+ * from the download, else from the delivery (seed protocol §4.2). ISO 8601 timestamps.
+ */
+export interface OutboxDelivered {
+  /** The idempotency key the workflow wrote the message under (its owed key). */
+  outboxKey: string;
+  deliveredAt: string;
+  downloadedAt?: string;
+}
+export const outboxDeliveredSignal = defineSignal<[OutboxDelivered]>('outboxDelivered');
+
 // ---- state (Query) ----
 
 export type AssignmentStatus =
@@ -88,6 +102,8 @@ export interface DeadlineState {
   closedOn?: string;
   /** Retour codes that reopened it (a rejected 305/307). */
   reopenedBy?: string[];
+  /** Met after its escalation, and the recipients were told so ('resolved' webhook). */
+  resolved?: boolean;
 }
 
 export interface DeliveryState {
@@ -137,6 +153,27 @@ export interface AssignmentState {
   profileId: string;
   /** Billing periods whose end has been handed to the claims hook. */
   claimPeriods: { start: string; end: string }[];
+  io?: IoState;
+}
+
+/**
+ * How the assignment's I/O is doing (absent: nothing ever failed). `failing` is what WmoIoFailing shows.
+ * A call retries a few times inside Temporal; one that still fails, or can never succeed, lands here.
+ */
+export interface IoState {
+  failing: boolean;
+  /** The activity whose call failed last. */
+  activity?: string;
+  /** When the current run of failures began (ISO timestamp). */
+  since?: string;
+  /** Failed calls since then (each one of up to a few attempts). */
+  attempts: number;
+  /** Failure type of the last one, e.g. DatabaseRefused, DatabaseFailed, TimeoutFailure. */
+  lastErrorType?: string;
+  /** When the workflow tries again (a transient failure). */
+  retryAt?: string;
+  /** Keys of owed messages whose write can never succeed: set aside, visible in messages too. */
+  setAside?: string[];
 }
 
 export const stateQuery = defineQuery<AssignmentState>('state');

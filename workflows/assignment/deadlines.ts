@@ -141,6 +141,22 @@ export class DeadlineBook {
       .sort()[0];
   }
 
+  /** Deadlines met after their escalation went out, whose recipients have not been told yet. */
+  toResolve(): DeadlineState[] {
+    return this.list.filter((d) => d.status === 'met' && d.escalated && !d.resolved);
+  }
+
+  /** Counts the open deadlines about `subject` from a later day (the counterparty downloaded it then). */
+  recount(subject: string, from: IsoDate): void {
+    for (const d of this.list) {
+      if (d.status !== 'open' || d.subject !== subject || d.escalated || from <= d.from) continue;
+      const rule = this.profile.deadlines.find((r) => r.action === d.action);
+      if (!rule) continue;
+      d.from = from;
+      d.due = dueDate(from, rule, this.profile.workingDays);
+    }
+  }
+
   hasOpen(): boolean {
     return this.list.some((d) => d.status === 'open');
   }

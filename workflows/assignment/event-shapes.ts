@@ -110,6 +110,16 @@ const retourShape = object({
   ontvangen: req(date),
 });
 
+const timestamp: Check = (v) =>
+  typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v))
+    ? undefined
+    : 'must be an ISO 8601 timestamp';
+const outboxDeliveredShape = object({
+  outboxKey: req(text(1, 300)),
+  deliveredAt: req(timestamp),
+  downloadedAt: opt(timestamp),
+});
+
 /** The first problem of a value against an event's shape; undefined when it fits. */
 export const shapeProblem = {
   start: (v: unknown): Problem => startShape(v),
@@ -117,6 +127,7 @@ export const shapeProblem = {
   correction: (v: unknown): Problem => correctionShape(v),
   toewijzing: (v: unknown): Problem => versionShape(v),
   retour: (v: unknown): Problem => retourShape(v),
+  outboxDelivered: (v: unknown): Problem => outboxDeliveredShape(v),
 };
 
 export type ShapeOf = {

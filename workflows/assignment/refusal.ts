@@ -32,6 +32,10 @@ export const refusalRules = {
     text: 'StatusAanlevering 2 (gewijzigde aanlevering) is niet toegestaan: verwijder met 3 en lever opnieuw aan met 1',
   },
   RedenBeeindiging: { retourCode: '0001', text: 'RedenBeeindiging is geen code uit WMO588' },
+  Tekst: {
+    retourCode: '0001',
+    text: 'tekst zonder stuurtekens (behalve tab, LF, CR) en zonder losse surrogaten, begrensd in lengte',
+  },
   Toekomst: { retourCode: '0001', text: 'een start of stop meldt wat gebeurd is: de datum ligt na vandaag' },
 } as const;
 

@@ -12,6 +12,7 @@ import type {
   DeadlineState,
   DeliveryState,
   EventResult,
+  OutboxDelivered,
   RetourReceived,
   StartEvent,
   StopEvent,
@@ -20,6 +21,7 @@ import type {
 import { DeadlineBook } from './deadlines';
 import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
 import { checkCorrection, checkStart, checkStop } from './event-rules';
+import { type IoFailure, ioFailed, retryDelay, setAside } from './io';
 
 /*
  * One assignment's lifecycle as a state object: every handler of the workflow is one call on it, and
@@ -51,6 +53,21 @@ export interface CarriedState extends AssignmentState {
   sent: Record<string, { part: 'start' | 'stop'; delivery: number; statusAanlevering: '1' | '3' }>;
   /** Set once the last care day and its billing period are known to be behind us. */
   lastClaimedEnd?: string;
+  /**
+   * 305/307s in the outbox (behind 'delivery-deadlines'), by owed key, until the transport delivered
+   * them (and, when it reports it, the recipient downloaded them): the terms count from then.
+   */
+  awaiting?: Record<string, AwaitingDelivery>;
+  /** Delivery signals that overtook the outbox write's result (the poller was quicker), by owed key. */
+  early?: Record<string, OutboxDelivered>;
+}
+
+export interface AwaitingDelivery {
+  identificatie: string;
+  part: 'start' | 'stop';
+  statusAanlevering: '1' | '3';
+  /** Set once delivered: the counterparty's term runs from then until a download moves it. */
+  deliveredOn?: string;
 }
 
 const keepEventIds = 500;
@@ -63,7 +80,15 @@ export class Assignment {
   /** The version the workflow was started with, taken in by `init` (a carried state already has it). */
   private firstVersion: ToewijzingVersion | undefined;
 
-  constructor(input: AssignmentInput) {
+  /**
+   * @param countFromDelivery behind patch 'delivery-deadlines': our 305/307 deadline is met, and the
+   * gemeente's 306/308 term starts, on delivery by the transport (download where reported), not on the
+   * outbox write.
+   */
+  constructor(
+    input: AssignmentInput,
+    private readonly countFromDelivery = false,
+  ) {
     this.s = (input.carried as CarriedState | undefined) ?? freshState(input);
     this.book = new DeadlineBook(this.s.deadlines, this.s.profile, () => ++this.s.seq);
     this.firstVersion = input.carried === undefined ? input.toewijzing : undefined;
@@ -337,9 +362,89 @@ export class Assignment {
       part === 'start'
         ? (['305-verzonden', '305-ontvangen'] as const)
         : (['307-verzonden', '307-ontvangen'] as const);
+    if (this.countFromDelivery) {
+      // Only in the outbox: the transport may be down for days. The delivery signal moves the terms.
+      const record = this.s.messages[this.s.messages.length - 1];
+      if (record) record.status = 'in-outbox';
+      this.s.awaiting ??= {};
+      this.s.awaiting[owed.key] = { identificatie: result.identificatie, part, statusAanlevering };
+      const early = this.s.early?.[owed.key];
+      if (early) {
+        delete this.s.early?.[owed.key];
+        this.delivered(early, now);
+      }
+      return;
+    }
     if (statusAanlevering === '1') this.book.close(sentEvent, today);
     // The gemeente owes a retour on every 305/307 (also on a deletion), counted from its receipt.
     this.book.open(receivedEvent, today, { subject: result.identificatie });
+  }
+
+  /**
+   * The transport took a 305/307 of ours (and maybe the gemeente downloaded it): our deadline is met on
+   * the delivery day, the gemeente's 306/308 term runs from the download, else from the delivery.
+   */
+  delivered(d: OutboxDelivered, now: number): void {
+    const waiting = this.s.awaiting?.[d.outboxKey];
+    if (!waiting) {
+      // Before the write's result (the poller was quicker), or not ours to track: kept, bounded.
+      if (!this.s.messages.some((m) => m.ref === d.outboxKey)) {
+        this.s.early ??= {};
+        this.s.early[d.outboxKey] = d;
+        const keys = Object.keys(this.s.early);
+        for (const old of keys.slice(0, Math.max(0, keys.length - 50))) delete this.s.early[old];
+      }
+      return;
+    }
+    const deliveredOn = amsterdamDateOf(Date.parse(d.deliveredAt));
+    const downloadedOn = d.downloadedAt ? amsterdamDateOf(Date.parse(d.downloadedAt)) : undefined;
+    const record = this.s.messages.find((m) => m.direction === 'out' && m.ref === d.outboxKey);
+    if (record) {
+      record.status = downloadedOn ? 'opgehaald' : 'afgeleverd';
+      record.on = downloadedOn ?? deliveredOn;
+    }
+    const [sentEvent, receivedEvent] =
+      waiting.part === 'start'
+        ? (['305-verzonden', '305-ontvangen'] as const)
+        : (['307-verzonden', '307-ontvangen'] as const);
+    if (!waiting.deliveredOn) {
+      if (waiting.statusAanlevering === '1') this.book.close(sentEvent, deliveredOn);
+      this.book.open(receivedEvent, downloadedOn ?? deliveredOn, { subject: waiting.identificatie });
+      waiting.deliveredOn = deliveredOn;
+    } else if (downloadedOn) {
+      this.book.recount(waiting.identificatie, downloadedOn);
+    }
+    if (downloadedOn) delete this.s.awaiting?.[d.outboxKey];
+    this.onDayPassed(now);
+  }
+
+  /** True while a 305/307 of ours sits in the outbox, not yet delivered. */
+  private undelivered(): boolean {
+    return Object.values(this.s.awaiting ?? {}).some((w) => !w.deliveredOn);
+  }
+
+  // ---- I/O health (behind 'io-failing', see io.ts) ----
+
+  ioFailed(failure: IoFailure, now: number): void {
+    this.s.io = ioFailed(this.s.io, failure, now);
+  }
+
+  /** A failure that can never succeed but must be tried again (a claim period must reach claims). */
+  retryIoLater(now: number): void {
+    if (this.s.io) this.s.io.retryAt = new Date(now + retryDelay(this.s.io.attempts)).toISOString();
+  }
+
+  /** The message can never be written as it is: out of the queue, visible, its deadline stays open. */
+  setAside(owed: OwedMessage, errorType: string, now: number): void {
+    this.s.owed = this.s.owed.filter((o) => o.key !== owed.key);
+    this.s.messages.push({
+      direction: 'out',
+      type: owed.message.type,
+      ref: owed.key,
+      status: `niet-opgeslagen: ${errorType}`,
+      on: this.today(now),
+    });
+    if (this.s.io) this.s.io = setAside(this.s.io, owed.key);
   }
 
   /** `sendMessage` refused the message (a rule broke): it stays visible, its deadline stays open. */
@@ -400,7 +505,7 @@ export class Assignment {
 
   /** Every message sent and answered, every period handed to claims, and nothing more can come. */
   finished(): boolean {
-    if (this.s.owed.length > 0 || this.book.hasOpen()) return false;
+    if (this.s.owed.length > 0 || this.book.hasOpen() || this.undelivered()) return false;
     const { status } = this.s;
     if (status === 'verwijderd' || status === 'beeindigd') return true;
     // After a definitive stop: wait until the last period with care has been handed to claims.

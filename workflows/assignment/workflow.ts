@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,6 +17,7 @@ import {
   WmoAanbieder,
   WmoClientRef,
   WmoGemeente,
+  WmoIoFailing,
   WmoNextDeadline,
   WmoOverdue,
   WmoStatus,
@@ -25,6 +27,7 @@ import {
   type AssignmentState,
   correctionUpdate,
   eventRefusedType,
+  outboxDeliveredSignal,
   retourSignal,
   startUpdate,
   stateQuery,
@@ -32,6 +35,9 @@ import {
   toewijzingSignal,
 } from './contract';
 import { type ShapeOf, shapeProblem } from './event-shapes';
+import { ioSucceeded, ioWaiting } from './io';
+import { refuse } from './refusal';
+import { unsafeTextIn } from './safe-text';
 import { Assignment, type OwedMessage } from './state';
 
 /*
@@ -54,6 +60,41 @@ const readModel = proxyActivities<Pick<AssignmentActivities, 'recordAssignment' 
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+/*
+ * Behind 'io-failing' (workflows/assignment/io.ts): a few attempts per call (about a minute), then the
+ * call ends, the state says the I/O is failing, and the workflow tries again later on its own timer.
+ */
+const boundedMessaging = proxyActivities<Pick<AssignmentActivities, 'sendMessage'>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['MessageRefused'],
+  },
+});
+const boundedReadModel = proxyActivities<Pick<AssignmentActivities, 'recordAssignment' | 'openClaimPeriod'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 6 },
+});
+const resolution = proxyActivities<Pick<AssignmentActivities, 'resolveEscalation'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', maximumInterval: '1 hour', maximumAttempts: 30 },
+});
+
+/** Patches (docs/assignment-workflow.md): each new behaviour of issue 13, so older histories replay. */
+const patches = {
+  ioFailing: 'io-failing',
+  safeText: 'safe-text',
+  deliveryDeadlines: 'delivery-deadlines',
+  escalationResolved: 'escalation-resolved',
+} as const;
+export interface Patches {
+  ioFailing: boolean;
+  safeText: boolean;
+  deliveryDeadlines: boolean;
+  escalationResolved: boolean;
+}
 // Webhook receivers can be down for a while: retry for about a day, without holding up the lifecycle.
 const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
   startToCloseTimeout: '2 minutes',
@@ -64,25 +105,43 @@ const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
 const maxHistoryEvents = 1500;
 
 export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentState> {
-  const a = new Assignment(input);
+  const p: Patches = {
+    ioFailing: patched(patches.ioFailing),
+    safeText: patched(patches.safeText),
+    deliveryDeadlines: patched(patches.deliveryDeadlines),
+    escalationResolved: patched(patches.escalationResolved),
+  };
+  const a = new Assignment(input, p.deliveryDeadlines);
   let changes = 0;
   const changed = <T>(result: T): T => {
     changes++;
     return result;
   };
   const escalations = new Set<Promise<void>>();
+  /** Escalations still being delivered, by deadline: a resolution waits for its escalation's row. */
+  const escalating = new Map<string, Promise<void>>();
 
   setHandler(stateQuery, () => view(a));
   setHandler(toewijzingSignal, (v) => {
     // Bad data from a caller is recorded in the log by its keys only and dropped: the workflow never fails on it.
     if (shapeProblem.toewijzing(v))
       return void log.warn('toewijzing signal refused: not a ToewijzingVersion');
+    if (p.safeText && unsafeTextIn(v))
+      return void log.warn('toewijzing signal refused', { rule: 'Tekst', problem: unsafeTextIn(v) });
     changed(a.receiveVersion(v, Date.now()));
   });
   setHandler(retourSignal, (r) => {
     if (shapeProblem.retour(r)) return void log.warn('retour signal refused: not a RetourReceived');
+    if (p.safeText && unsafeTextIn(r))
+      return void log.warn('retour signal refused', { rule: 'Tekst', problem: unsafeTextIn(r) });
     changed(a.receiveRetour(r, Date.now()));
   });
+  setHandler(outboxDeliveredSignal, (d) => {
+    const problem = shapeProblem.outboxDelivered(d) ?? unsafeTextIn(d);
+    if (problem) return void log.warn('outboxDelivered signal refused', { problem });
+    changed(a.delivered(d, Date.now()));
+  });
+  // Text is checked in the validator, always: a refused update never enters history, so replay is unaffected.
   setHandler(startUpdate, (e) => changed(a.start(e, Date.now())), {
     validator: (e) => a.validateStart(parsed('start', e), Date.now()),
   });
@@ -96,15 +155,19 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   a.init(workflowInfo().workflowId, Date.now());
   let periodBoundary = false;
   let published = '';
+  const shown = { attributes: '', row: '' };
 
   for (;;) {
     const seen = changes;
     a.onDayPassed(Date.now());
-    await sendOwed(a);
-    startEscalations(a, escalations, () => changed(undefined));
-    periodBoundary = (await handClaimPeriods(a)) || periodBoundary;
+    await sendOwed(a, p.ioFailing);
+    startEscalations(a, escalations, () => changed(undefined), p.ioFailing, escalating);
+    if (p.escalationResolved)
+      startResolutions(a, escalations, () => changed(undefined), p.ioFailing, escalating);
+    periodBoundary = (await handClaimPeriods(a, p.ioFailing)) || periodBoundary;
     a.refresh(Date.now());
-    published = await publish(a, published);
+    if (p.ioFailing) await publishTracked(a, shown);
+    else published = await publish(a, published);
 
     if (a.finished() && escalations.size === 0 && changes === seen) break;
     if ((periodBoundary || historyTooLong()) && changes === seen && a.s.owed.length === 0) {
@@ -119,8 +182,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
         });
       }
     }
-    const wake = a.nextWake(Date.now());
-    const until = () => changes !== seen || a.s.owed.length > 0;
+    const wake = earliest(a.nextWake(Date.now()), p.ioFailing ? ioRetryAt(a) : undefined);
+    const until = () =>
+      changes !== seen || (a.s.owed.length > 0 && !(p.ioFailing && ioWaiting(a.s.io, Date.now())));
     if (wake === undefined) await condition(until);
     else if (wake > Date.now()) await condition(until, wake - Date.now());
   }
@@ -132,28 +196,61 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
 /** Checks an update's argument against its shape; a malformed event is refused like any other, by its rule. */
 function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unknown): ShapeOf[K] {
   const problem = shapeProblem[kind](value);
-  if (problem === undefined) return value as ShapeOf[K];
-  throw ApplicationFailure.create({
-    type: eventRefusedType,
-    message: `Schema: ${problem}`,
-    details: [{ rule: 'Schema', retourCode: '0001' }],
-    nonRetryable: true,
-  });
+  if (problem !== undefined)
+    throw ApplicationFailure.create({
+      type: eventRefusedType,
+      message: `Schema: ${problem}`,
+      details: [{ rule: 'Schema', retourCode: '0001' }],
+      nonRetryable: true,
+    });
+  // A NUL or lone surrogate in any text would make every write of the event fail for ever (issue 13).
+  const unsafe = unsafeTextIn(value);
+  if (unsafe) refuse('Tekst', unsafe);
+  return value as ShapeOf[K];
 }
 
-async function sendOwed(a: Assignment): Promise<void> {
-  while (a.s.owed.length > 0) {
+/** The failure's type: the ApplicationFailure's type, or the kind of failure (TimeoutFailure, …). */
+function failureType(err: ActivityFailure): string {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return cause.type ?? 'Error';
+  return cause?.name ?? 'ActivityFailure';
+}
+
+const failureOf = (err: ActivityFailure, activity: string) => ({
+  activity,
+  errorType: failureType(err),
+  permanent: err.retryState === 'NON_RETRYABLE_FAILURE',
+});
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
+}
+
+const ioRetryAt = (a: Assignment) => (a.s.io?.retryAt ? Date.parse(a.s.io.retryAt) : undefined);
+
+async function sendOwed(a: Assignment, tracked: boolean): Promise<void> {
+  while (a.s.owed.length > 0 && !(tracked && ioWaiting(a.s.io, Date.now()))) {
     const owed = a.s.owed[0] as OwedMessage;
     try {
-      const result = await messaging.sendMessage({
+      const result = await (tracked ? boundedMessaging : messaging).sendMessage({
         idempotencyKey: owed.key,
         workflowId: a.s.workflowId,
         dagtekening: a.today(Date.now()),
         message: owed.message,
       });
       a.sent(owed, result, Date.now());
+      if (tracked) a.s.io = ioSucceeded(a.s.io, 'sendMessage');
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
+      if (tracked && failureType(err) !== 'MessageRefused') {
+        // The I/O failed, not the standard: say so; a message that can never be written is set aside.
+        const failure = failureOf(err, 'sendMessage');
+        log.warn('message not written', { key: owed.key, errorType: failure.errorType });
+        a.ioFailed(failure, Date.now());
+        if (failure.permanent) a.setAside(owed, failure.errorType, Date.now());
+        continue;
+      }
       // The standard refused what we would send: visible in state and log, the deadline stays open.
       const reason = err.cause instanceof ApplicationFailure ? err.cause.message : 'send failed';
       log.warn('message not sent', { key: owed.key, reason });
@@ -163,7 +260,13 @@ async function sendOwed(a: Assignment): Promise<void> {
 }
 
 /** Escalates each missed deadline once, in the background: a slow receiver never holds up the lifecycle. */
-function startEscalations(a: Assignment, inFlight: Set<Promise<void>>, settled: () => void): void {
+function startEscalations(
+  a: Assignment,
+  inFlight: Set<Promise<void>>,
+  settled: () => void,
+  tracked: boolean,
+  byDeadline: Map<string, Promise<void>>,
+): void {
   const now = Date.now();
   for (const d of a.book.toEscalate(a.today(now))) {
     a.escalated(d, now);
@@ -183,8 +286,66 @@ function startEscalations(a: Assignment, inFlight: Set<Promise<void>>, settled: 
         recipients: [...a.profile.escalation[d.owner]],
       })
       .then(
-        () => undefined,
-        () => log.warn('escalation not delivered', { deadline: d.id }),
+        () => {
+          if (tracked) a.s.io = ioSucceeded(a.s.io, 'escalate');
+        },
+        (err: unknown) => {
+          log.warn('escalation not delivered', { deadline: d.id });
+          // Not retried by the workflow (the activity had a day of attempts): failing until one succeeds.
+          if (tracked && err instanceof ActivityFailure)
+            a.ioFailed({ ...failureOf(err, 'escalate'), permanent: true }, Date.now());
+        },
+      )
+      .finally(() => {
+        inFlight.delete(run);
+        byDeadline.delete(d.id);
+        settled();
+      });
+    inFlight.add(run);
+    byDeadline.set(d.id, run);
+  }
+}
+
+/**
+ * Tells the recipients of an escalation that its deadline was met after all ('resolved' webhook), once
+ * per deadline, in the background like the escalation itself.
+ */
+function startResolutions(
+  a: Assignment,
+  inFlight: Set<Promise<void>>,
+  settled: () => void,
+  tracked: boolean,
+  escalating: Map<string, Promise<void>>,
+): void {
+  for (const d of a.book.toResolve()) {
+    d.resolved = true;
+    const t = a.s.toewijzing;
+    const run = (escalating.get(d.id) ?? Promise.resolve())
+      .then(() =>
+        resolution.resolveEscalation({
+          idempotencyKey: `${a.s.workflowId}:${d.id}`,
+          workflowId: a.s.workflowId,
+          gemeente: t.gemeente,
+          aanbieder: t.aanbieder,
+          toewijzingNummer: t.toewijzingNummer,
+          action: d.action,
+          rule: d.rule,
+          owner: d.owner,
+          dueDate: d.due,
+          lateWorkingDays: d.lateWorkingDays ?? 0,
+          recipients: [...a.profile.escalation[d.owner]],
+          metOn: d.closedOn ?? a.today(Date.now()),
+        }),
+      )
+      .then(
+        () => {
+          if (tracked) a.s.io = ioSucceeded(a.s.io, 'resolveEscalation');
+        },
+        (err: unknown) => {
+          log.warn('escalation resolution not delivered', { deadline: d.id });
+          if (tracked && err instanceof ActivityFailure)
+            a.ioFailed({ ...failureOf(err, 'resolveEscalation'), permanent: true }, Date.now());
+        },
       )
       .finally(() => {
         inFlight.delete(run);
@@ -195,15 +356,15 @@ function startEscalations(a: Assignment, inFlight: Set<Promise<void>>, settled: 
 }
 
 /** Hands every ended billing period with care to the claims hook; true when one was handed over. */
-async function handClaimPeriods(a: Assignment): Promise<boolean> {
+async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolean> {
   let handed = false;
   for (
     let p = a.nextClaimPeriod();
-    p && endOfAmsterdamDay(p.end).getTime() < Date.now();
+    p && endOfAmsterdamDay(p.end).getTime() < Date.now() && !(tracked && ioWaiting(a.s.io, Date.now()));
     p = a.nextClaimPeriod()
   ) {
     const t = a.s.toewijzing;
-    await readModel.openClaimPeriod({
+    const claim = {
       workflowId: a.s.workflowId,
       gemeente: t.gemeente,
       aanbieder: t.aanbieder,
@@ -211,7 +372,20 @@ async function handClaimPeriods(a: Assignment): Promise<boolean> {
       calendar: p.calendar,
       start: p.start,
       end: p.end,
-    });
+    };
+    if (!tracked) await readModel.openClaimPeriod(claim);
+    else {
+      try {
+        await boundedReadModel.openClaimPeriod(claim);
+        a.s.io = ioSucceeded(a.s.io, 'openClaimPeriod');
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        a.ioFailed(failureOf(err, 'openClaimPeriod'), Date.now());
+        // Tried again after the pause, also when the failure was final: the period must reach claims.
+        if (!a.s.io?.retryAt) a.retryIoLater(Date.now());
+        break;
+      }
+    }
     a.claimed(p);
     handed = true;
   }
@@ -236,6 +410,50 @@ async function publish(a: Assignment, before: string): Promise<string> {
   a.s.revision++;
   await readModel.recordAssignment({ ...row, revision: a.s.revision });
   return now;
+}
+
+function upsertAttributes(a: Assignment): void {
+  const t = a.s.toewijzing;
+  upsertSearchAttributes([
+    { key: WmoGemeente, value: t.gemeente },
+    { key: WmoAanbieder, value: t.aanbieder },
+    { key: WmoClientRef, value: t.clientRef },
+    { key: WmoStatus, value: a.s.status },
+    { key: WmoOverdue, value: a.s.overdue },
+    { key: WmoNextDeadline, value: a.s.nextDeadline ? endOfAmsterdamDay(a.s.nextDeadline) : null },
+    ...(a.s.io ? [{ key: WmoIoFailing, value: a.s.io.failing }] : []),
+  ]);
+}
+
+/**
+ * Publish behind 'io-failing': search attributes when what they show changed, the read model when the
+ * row changed and the I/O is not pausing; a failed write shows at once in WmoIoFailing.
+ */
+async function publishTracked(a: Assignment, shown: { attributes: string; row: string }): Promise<void> {
+  const attributes = () =>
+    JSON.stringify([a.s.status, a.s.overdue, a.s.nextDeadline ?? null, a.s.io?.failing ?? null]);
+  if (attributes() !== shown.attributes) {
+    upsertAttributes(a);
+    shown.attributes = attributes();
+  }
+  const row = projection(a);
+  const { revision: _, ...rest } = row;
+  const key = JSON.stringify(rest);
+  if (key === shown.row || ioWaiting(a.s.io, Date.now())) return;
+  a.s.revision++;
+  try {
+    await boundedReadModel.recordAssignment({ ...row, revision: a.s.revision });
+    shown.row = key;
+    a.s.io = ioSucceeded(a.s.io, 'recordAssignment');
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    a.ioFailed(failureOf(err, 'recordAssignment'), Date.now());
+    if (!a.s.io?.retryAt) a.retryIoLater(Date.now());
+  }
+  if (attributes() !== shown.attributes) {
+    upsertAttributes(a);
+    shown.attributes = attributes();
+  }
 }
 
 function projection(a: Assignment): AssignmentProjection {
@@ -284,6 +502,8 @@ function view(a: Assignment): AssignmentState {
     owed: _o,
     sent: _x,
     lastClaimedEnd: _l,
+    awaiting: _w,
+    early: _y,
     ...state
   } = a.s;
   const copy = JSON.parse(JSON.stringify(state)) as AssignmentState;

@@ -5,7 +5,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { WmoOverdue, WmoStatus } from './search-attributes';
+import { WmoOverdue, WmoStatus } from '../../../workflows/search-attributes';
 
 /*
  * The smallest workflow that exercises what every lifecycle workflow relies on: a long durable timer

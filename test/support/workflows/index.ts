@@ -1,0 +1,6 @@
+/*
+ * The workflows entry of the tests: every production workflow (workflows/index.ts) plus the test-only
+ * smoke workflow. Production bundles workflows/index.ts, which does not ship smoke.
+ */
+export * from '../../../workflows';
+export { smokeWorkflow } from './smoke';
