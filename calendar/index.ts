@@ -19,6 +19,7 @@ export {
   claimTerms,
   describeTerm,
 } from './claim-terms';
+export { DeadlineBook, type OpenOptions, type TrackedDeadline } from './deadline-book';
 export {
   correctionTerm,
   type DeadlineEffects,
@@ -89,6 +90,15 @@ export {
   party,
   protocolProfile,
 } from './profile';
+export {
+  missingRequestTerms,
+  type RequestAction,
+  type RequestTerm,
+  type RequestTerms,
+  requestActions,
+  requestTerm,
+  requestTerms,
+} from './request-terms';
 export { billingCalendar, isoDate } from './schemas';
 export { type Departure, departuresFromStandard, standardTerms } from './standard';
 export { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingDaysBetween } from './working-days';

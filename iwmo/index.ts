@@ -18,6 +18,8 @@ export {
   type Finding,
   type Result,
 } from './problems';
+export { referentieMaxLength, referentieProblem } from './referentie';
+export * from './request-builder';
 export * from './retour';
 export { checkRules, type RuleContext, rules } from './rules';
 export type { RuleInfo } from './rules/catalogue';

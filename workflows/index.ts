@@ -4,3 +4,4 @@
  */
 export { assignmentWorkflow } from './assignment/workflow';
 export { messagePollLoopWorkflow, messagePollWorkflow } from './messaging/poll';
+export { requestWorkflow } from './request/workflow';
