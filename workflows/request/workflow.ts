@@ -31,7 +31,7 @@ import {
   WmoNextDeadline,
   WmoOverdue,
   WmoStatus,
-} from '../search-attributes';
+} from '../../contract/search-attributes';
 import { type Refusal, Request } from './state';
 
 /*
