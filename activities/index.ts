@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
+import { createClaimsBatchActivities } from './claims/batch';
 import { guardDatabase } from './db-errors';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalation';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps),
     ...createClaimActivities(deps),
+    ...createClaimsBatchActivities(deps),
     ...createEscalationActivities({
       db: deps.db,
       webhooks: deps.webhooks ?? [],
