@@ -132,6 +132,30 @@ async function recordBatch(
   });
 }
 
+/**
+ * Signals each outcome to its assignment; an assignment that is gone (closed or never started) is
+ * skipped with the rest of its outcomes and reported, any other failure is thrown (the activity retries,
+ * and assignments take a repeat as once).
+ */
+export async function signalOutcomes(
+  temporal: Pick<Client, 'workflow'>,
+  outcomes: DeliverOutcomesInput['outcomes'],
+): Promise<{ delivered: number; gone: Set<string> }> {
+  const gone = new Set<string>();
+  let delivered = 0;
+  for (const { assignmentWorkflowId, outcome } of outcomes) {
+    if (gone.has(assignmentWorkflowId)) continue;
+    try {
+      await temporal.workflow.getHandle(assignmentWorkflowId).signal(claimLineOutcomeSignal, outcome);
+      delivered++;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      gone.add(assignmentWorkflowId);
+    }
+  }
+  return { delivered, gone };
+}
+
 export function createClaimsBatchActivities({ db, temporal }: ClaimsBatchActivityDeps) {
   return guardDatabase({
     /** The batch's 323 into the outbox, once per idempotency key; refused (not thrown) with the rules. */
@@ -220,18 +244,7 @@ export function createClaimsBatchActivities({ db, temporal }: ClaimsBatchActivit
           'deliverLineOutcomes needs the Temporal client (ActivityDeps.temporal)',
           'NoTemporalClient',
         );
-      const gone = new Set<string>();
-      let delivered = 0;
-      for (const { assignmentWorkflowId, outcome } of input.outcomes) {
-        if (gone.has(assignmentWorkflowId)) continue;
-        try {
-          await temporal.workflow.getHandle(assignmentWorkflowId).signal(claimLineOutcomeSignal, outcome);
-          delivered++;
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-          gone.add(assignmentWorkflowId);
-        }
-      }
+      const { delivered, gone } = await signalOutcomes(temporal, input.outcomes);
       const refs = (pred: (id: string) => boolean) =>
         input.outcomes.filter((o) => pred(o.assignmentWorkflowId)).map((o) => o.outcome.referentieNummer);
       const mark = async (outcome: 'delivered' | 'undeliverable', list: string[]) => {
