@@ -10,7 +10,9 @@ import {
   type SubmitDeclaratieInput,
   type SubmitDeclaratieResult,
 } from '../../contract/claims';
+import { declaratieInputOf } from '../../contract/claims/convert';
 import { claimBatchAnswers, claimBatches, claimBatchLines, type Database, inboxMessages } from '../../db';
+import { assembleDeclaratie } from '../../declaratie/assemble';
 import { decode } from '../../iwmo';
 import { guardDatabase } from '../db-errors';
 import { buildDeclaratieXml } from '../messaging/build';
@@ -39,12 +41,9 @@ const refusal = (rule: string, message: string): Refusal => ({ ok: false, findin
  * wrong inbox id must never bill another client). A refusal names the rule, never a BSN.
  */
 async function bsnsFor(db: Database, input: SubmitDeclaratieInput): Promise<Map<string, string> | Refusal> {
-  const toewijzingenOf = new Map<string, Set<number>>();
-  for (const c of input.message.bericht.Declaratie.Clienten.Client)
-    toewijzingenOf.set(c.Bsn, new Set(c.Prestaties.Prestatie.map((p) => p.ToewijzingNummer)));
-  const ids = [...new Set(input.clients.map((c) => c.toewijzingMessageId))];
-  const bad = ids.find((id) => !uuidPattern.test(id));
-  if (bad !== undefined) return refusal('CLIENT-301', 'a toewijzingMessageId is not a uuid');
+  const ids = [...new Set(input.lines.map((l) => l.toewijzingMessageId))];
+  if (ids.some((id) => !uuidPattern.test(id)))
+    return refusal('CLIENT-301', 'a toewijzingMessageId is not a uuid');
   const rows = ids.length
     ? await db
         .select({
@@ -56,23 +55,33 @@ async function bsnsFor(db: Database, input: SubmitDeclaratieInput): Promise<Map<
         .where(inArray(inboxMessages.id, ids))
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const bsnOfMessage = new Map<string, { bsn: string; held: Set<number> }>();
   const out = new Map<string, string>();
-  for (const c of input.clients) {
-    const row = byId.get(c.toewijzingMessageId);
-    if (row?.messageType !== 'WMO301')
-      return refusal('CLIENT-301', `inbox message ${c.toewijzingMessageId} is not a stored 301`);
-    const decoded = decode(row.payload);
-    if (!decoded.ok || decoded.value.message.type !== 'WMO301')
-      return refusal('CLIENT-301', `inbox message ${c.toewijzingMessageId} cannot be read as a 301`);
-    const client = decoded.value.message.bericht.Client;
-    const held = new Set(client.ToegewezenProducten.ToegewezenProduct.map((p) => p.ToewijzingNummer));
-    const wanted = toewijzingenOf.get(c.clientRef) ?? new Set<number>();
-    if ([...wanted].some((n) => !held.has(n)))
+  for (const l of input.lines) {
+    let client = bsnOfMessage.get(l.toewijzingMessageId);
+    if (!client) {
+      const row = byId.get(l.toewijzingMessageId);
+      if (row?.messageType !== 'WMO301')
+        return refusal('CLIENT-301', `inbox message ${l.toewijzingMessageId} is not a stored 301`);
+      const decoded = decode(row.payload);
+      if (!decoded.ok || decoded.value.message.type !== 'WMO301')
+        return refusal('CLIENT-301', `inbox message ${l.toewijzingMessageId} cannot be read as a 301`);
+      const c = decoded.value.message.bericht.Client;
+      client = {
+        bsn: c.Bsn,
+        held: new Set(c.ToegewezenProducten.ToegewezenProduct.map((p) => p.ToewijzingNummer)),
+      };
+      bsnOfMessage.set(l.toewijzingMessageId, client);
+    }
+    if (!client.held.has(l.toewijzingNummer))
       return refusal(
         'TR019',
-        `inbox message ${c.toewijzingMessageId} does not hold the toewijzingen of its lines`,
+        `line ${l.referentieNummer}: its 301 does not hold toewijzing ${l.toewijzingNummer}`,
       );
-    out.set(c.clientRef, client.Bsn);
+    const known = out.get(l.clientRef);
+    if (known !== undefined && known !== client.bsn)
+      return refusal('CLIENT-301', `clientRef of line ${l.referentieNummer} names two clients`);
+    out.set(l.clientRef, client.bsn);
   }
   return out;
 }
@@ -82,14 +91,8 @@ async function recordBatch(
   input: SubmitDeclaratieInput,
   outboxId: string,
   identificatie: string,
-) {
-  const d = input.message.bericht.Declaratie;
-  const owner = new Map(input.lineOwners.map((o) => [o.referentieNummer, o.assignmentWorkflowId]));
-  const total =
-    d.TotaalIngediendBedrag.DebetCredit === 'C'
-      ? -d.TotaalIngediendBedrag.TotaalBedrag
-      : d.TotaalIngediendBedrag.TotaalBedrag;
-  const prestaties = d.Clienten.Client.flatMap((c) => c.Prestaties.Prestatie);
+): Promise<void> {
+  const signedSum = input.lines.reduce((t, l) => t + (l.debetCredit === 'C' ? -l.bedrag : l.bedrag), 0);
   await db.transaction(async (tx) => {
     await tx
       .insert(claimBatches)
@@ -97,31 +100,31 @@ async function recordBatch(
         workflowId: input.batchWorkflowId,
         aanbieder: input.aanbieder,
         gemeente: input.gemeente,
-        maand: d.DeclaratiePeriode.Begindatum,
-        declaratieNummer: d.DeclaratieNummer,
+        maand: `${input.maand}-01`,
+        declaratieNummer: input.declaratieNummer,
         status: 'ingediend',
         outboxId,
         identificatie,
         dagtekening: input.dagtekening,
-        totaal: total,
-        lineCount: prestaties.length,
+        totaal: signedSum,
+        lineCount: input.lines.length,
       })
       .onConflictDoNothing();
-    const rows = prestaties.map((p) => ({
+    const rows = input.lines.map((l) => ({
       batchWorkflowId: input.batchWorkflowId,
-      referentieNummer: p.ProductReferentie.ReferentieNummer,
-      assignmentWorkflowId: owner.get(p.ProductReferentie.ReferentieNummer) ?? '',
-      toewijzingNummer: p.ToewijzingNummer,
-      productCategorie: p.ProductCategorie,
-      productCode: p.ProductCode,
-      periodStart: p.ProductPeriode.Begindatum,
-      periodEnd: p.ProductPeriode.Einddatum,
-      volume: p.GeleverdVolume,
-      eenheid: p.Eenheid,
-      tarief: p.ProductTarief ?? null,
-      bedrag: p.IngediendBedrag.Bedrag,
-      debetCredit: p.IngediendBedrag.DebetCredit,
-      vorigReferentieNummer: p.ProductReferentie.VorigReferentieNummer ?? null,
+      referentieNummer: l.referentieNummer,
+      assignmentWorkflowId: l.assignmentWorkflowId,
+      toewijzingNummer: l.toewijzingNummer,
+      productCategorie: l.categorie,
+      productCode: l.code,
+      periodStart: l.productPeriode.begindatum,
+      periodEnd: l.productPeriode.einddatum,
+      volume: l.volume,
+      eenheid: l.eenheid,
+      tarief: l.tarief ?? null,
+      bedrag: l.bedrag,
+      debetCredit: l.debetCredit,
+      vorigReferentieNummer: l.vorigReferentieNummer ?? null,
     }));
     // Chunks keep each statement under PostgreSQL's parameter limit at 10,000 lines.
     for (let i = 0; i < rows.length; i += 1000)
@@ -132,11 +135,6 @@ async function recordBatch(
   });
 }
 
-/**
- * Signals each outcome to its assignment; an assignment that is gone (closed or never started) is
- * skipped with the rest of its outcomes and reported, any other failure is thrown (the activity retries,
- * and assignments take a repeat as once).
- */
 export async function signalOutcomes(
   temporal: Pick<Client, 'workflow'>,
   outcomes: DeliverOutcomesInput['outcomes'],
@@ -167,8 +165,13 @@ export function createClaimsBatchActivities({ db, temporal }: ClaimsBatchActivit
       }
       const bsns = await bsnsFor(db, input);
       if (!(bsns instanceof Map)) return bsns;
-      const meta = { identificatie: await nextIdentificatie(db, '323'), dagtekening: input.dagtekening };
-      const built = buildDeclaratieXml(input.message, bsns, meta);
+      const identificatie = await nextIdentificatie(db, '323');
+      const assembled = assembleDeclaratie(
+        declaratieInputOf(input, (ref) => bsns.get(ref) as string, identificatie),
+      );
+      if (!assembled.ok)
+        return { ok: false, findings: assembled.findings.map((f) => ({ rule: f.rule, message: f.message })) };
+      const built = buildDeclaratieXml(assembled.message);
       if (!built.ok)
         return {
           ok: false,
@@ -182,7 +185,7 @@ export function createClaimsBatchActivities({ db, temporal }: ClaimsBatchActivit
         messageType: 'WMO323',
         afzender: built.afzender,
         ontvanger: built.ontvanger,
-        identificatie: meta.identificatie,
+        identificatie,
         payload: built.xml,
       });
       await recordBatch(db, input, written.outboxId, written.identificatie);

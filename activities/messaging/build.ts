@@ -183,51 +183,20 @@ export function buildStartStopXml(toewijzingXml: string, msg: StartStopMessage, 
   };
 }
 
-/** The 323 as the batch workflow assembled it: Bsn fields hold clientRefs, the Identificatie is empty. */
-export type Wmo323Model = MessageOf<'WMO323'>;
-
 /**
- * The XML of a batch's 323 (declaratie/validate.ts: every iwmo/ rule on encode, decoded and checked
- * again): the client references replaced by the BSNs read from the stored 301s, the Identificatie from
- * the outbox sequence. Refused with the rules when a reference has no BSN or the message breaks a rule.
+ * The XML of a batch's 323, assembled by declaratie/ with the BSNs from the stored 301s and the
+ * Identificatie from the outbox sequence, checked by declaratie/validate.ts (every iwmo/ rule on encode,
+ * decoded and checked again). Refused with the rules and paths, never the content.
  */
-export function buildDeclaratieXml(
-  model: Wmo323Model,
-  bsnByRef: ReadonlyMap<string, string>,
-  meta: MessageMeta,
-): Built {
-  const missing = model.bericht.Declaratie.Clienten.Client.filter((c) => !bsnByRef.has(c.Bsn));
-  if (missing.length) {
-    const message = `${missing.length} client(s) of the 323 have no stored 301 to read the BSN from`;
-    return { ok: false, findings: [{ rule: 'CLIENT-301', path: '/Bericht/Client', message, hint: '' }] };
-  }
-  const bericht = model.bericht;
-  const message: Wmo323Model = {
-    type: 'WMO323',
-    bericht: {
-      ...bericht,
-      Header: {
-        ...bericht.Header,
-        BerichtIdentificatie: { Identificatie: meta.identificatie, Dagtekening: meta.dagtekening },
-      },
-      Declaratie: {
-        ...bericht.Declaratie,
-        Clienten: {
-          Client: bericht.Declaratie.Clienten.Client.map((c) => ({
-            ...c,
-            Bsn: bsnByRef.get(c.Bsn) as string,
-          })),
-        },
-      },
-    },
-  };
-  const validated = validateDeclaratie(message, meta.dagtekening);
+export function buildDeclaratieXml(message: MessageOf<'WMO323'>): Built {
+  const { Header } = message.bericht;
+  const validated = validateDeclaratie(message, Header.BerichtIdentificatie.Dagtekening);
   if (!validated.ok) return { ok: false, findings: validated.findings };
   return {
     ok: true,
     xml: validated.xml,
     type: 'WMO323',
-    afzender: bericht.Header.Afzender,
-    ontvanger: bericht.Header.Ontvanger,
+    afzender: Header.Afzender,
+    ontvanger: Header.Ontvanger,
   };
 }

@@ -104,17 +104,30 @@ export const claimLinesSignal = defineSignal<[ClaimLinesHandOver]>('claimLines')
 
 // ---- the 325 (Signal, from the inbox router) ----
 
+type Bericht325 = MessageOf<'WMO325'>['bericht'];
+type Antwoord = NonNullable<Bericht325['DeclaratieAntwoord']>;
+type Client325 = NonNullable<Antwoord['Clienten']>['Client'][number];
+
+/** A 325 client with its BSN replaced by the keyed hash (the router's `clientRef`, as on the lines). */
+export type Antwoord325Client = Omit<Client325, 'Bsn'> & { clientRef: string };
+
+/** The decoded 325 with every Client/Bsn replaced by `clientRef`: no field of it holds a BSN. */
+export interface Antwoord325 {
+  Header: Bericht325['Header'];
+  DeclaratieAntwoord?: Omit<Antwoord, 'Clienten'> & { Clienten?: { Client: Antwoord325Client[] } };
+}
+
 /**
- * A received 325 routed to its batch: plain decoded data, never XML. The router replaces each
- * Client/Bsn by its clientRef (the same keyed hash the lines carry) before signalling, so no BSN
- * enters the history and the 325 compares with the 323 the workflow assembled (which holds clientRefs).
+ * A received 325 routed to its batch: plain decoded data, never XML, and pseudonymised: the router
+ * replaces each Client/Bsn by `clientRef` (the same keyed hash the lines carry) before signalling, so no
+ * BSN enters the history and the 325 compares with the 323 the workflow assembled from the lines.
  */
 export interface AntwoordReceived {
   /** Inbox id of the stored 325 (the archive links it to the 323). */
   inboxMessageId: string;
   /** Day it was received (Europe/Amsterdam). */
   ontvangen: IsoDate;
-  message: MessageOf<'WMO325'>;
+  antwoord: Antwoord325;
 }
 
 export const antwoordSignal = defineSignal<[AntwoordReceived]>('antwoord325');
@@ -217,7 +230,11 @@ export const batchStateQuery = defineQuery<BatchState>('state');
 
 // ---- activities the batch proxies ----
 
-/** The 323 to write: assembled by the workflow (Bsn = clientRef); the activity puts the BSNs in. */
+/**
+ * The 323 to write. The workflow assembled and checked it from these lines (declaratie/); the activity
+ * assembles it again with the BSNs read from the stored 301s (the workflow never holds one), fills the
+ * Identificatie from the outbox sequence and validates it with iwmo/ before it is stored.
+ */
 export interface SubmitDeclaratieInput {
   /** `{batchWorkflowId}:323:{indiening}`: a retry finds its outbox row. */
   idempotencyKey: string;
@@ -225,14 +242,11 @@ export interface SubmitDeclaratieInput {
   aanbieder: string;
   gemeente: string;
   maand: Maand;
+  declaratieNummer: string;
   /** Dagtekening (Europe/Amsterdam, workflow day). */
   dagtekening: IsoDate;
-  /** Header Identificatie is filled by the activity (outbox sequence); Bsn fields hold clientRefs. */
-  message: MessageOf<'WMO323'>;
-  /** clientRef → inbox id of a 301 of that client, for the BSN. */
-  clients: { clientRef: string; toewijzingMessageId: string }[];
-  /** Which assignment each line came from (stored with the line). */
-  lineOwners: { referentieNummer: string; assignmentWorkflowId: string }[];
+  periodsPerMessage: 'one' | 'several';
+  lines: (ClaimLine & { assignmentWorkflowId: string })[];
 }
 
 export type SubmitDeclaratieResult =

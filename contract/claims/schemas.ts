@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDate } from '../../calendar/schemas';
 import { eenheid } from '../../declaratie/schemas';
 import { berichtSchemas } from '../../iwmo/messages';
-import type { AntwoordReceived, ClaimLine, ClaimLinesHandOver, CorrectionConfirmed } from './index';
+import type { ClaimLine, ClaimLinesHandOver, CorrectionConfirmed } from './index';
 
 /*
  * zod schemas of what callers hand the claims batch: claim lines (assignment hand-over activity),
@@ -54,12 +54,12 @@ export const correctionConfirmed = z
   })
   .strict() satisfies z.ZodType<CorrectionConfirmed>;
 
-/** A routed 325: Bsn replaced by clientRef, so the Bsn's own 9-digit rule does not apply here. */
+/** A routed 325, pseudonymised (no Bsn field: `clientRef`); the content is checked by the batch (reconcile325). */
 export const antwoordReceived = z.object({
   inboxMessageId: z.string().min(1).max(300),
   ontvangen: isoDate,
-  message: z.object({ type: z.literal('WMO325'), bericht: z.unknown() }),
-}) satisfies z.ZodType<Omit<AntwoordReceived, 'message'> & { message: { type: 'WMO325'; bericht: unknown } }>;
+  antwoord: z.object({ Header: z.object({}).passthrough(), DeclaratieAntwoord: z.unknown().optional() }),
+});
 
 /** The 325 as iwmo/ decodes it (with real BSNs): the router checks this before pseudonymising. */
 export const decoded325 = berichtSchemas.WMO325;

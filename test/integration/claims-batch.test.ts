@@ -9,9 +9,10 @@ import {
   claimLinesSignal,
   claimsBatchWorkflowId,
 } from '../../contract/claims';
+import { pseudonymise325 } from '../../contract/claims/convert';
 import { claimBatchAnswers, claimBatches, claimBatchLines, inboxMessages, outboxMessages } from '../../db';
 import { referentieNummer } from '../../declaratie';
-import { buildDeclaratieAntwoord, type MessageOf } from '../../iwmo';
+import { buildDeclaratieAntwoord } from '../../iwmo';
 import { profiles } from '../support/assignment';
 import { createTestDatabase } from '../support/database';
 import { decodeAs, sampleAanbieder, sampleBsn, sampleGemeente, wmo301, xsdPath } from '../support/messages';
@@ -167,18 +168,19 @@ describe('claims batch with the real activities', () => {
       expect(history).not.toContain(sampleBsn);
 
       // The 325 as the router hands it over: the Bsn replaced by the client reference.
-      const pseudonymised: MessageOf<'WMO323'> = structuredClone(sent);
-      for (const c of pseudonymised.bericht.Declaratie.Clienten.Client) c.Bsn = clientRef;
+      // The gemeente answers the 323 it got (with the BSN); the router hands the batch the pseudonymised 325.
       const rejected = lines[1]?.referentieNummer as string;
-      const antwoord = buildDeclaratieAntwoord(
-        pseudonymised,
+      const decoded325 = buildDeclaratieAntwoord(
+        sent,
         { prestaties: new Map([[rejected, ['0611']]]) },
         { identificatie: 'A0001', dagtekening: '2026-07-10' },
       );
+      const antwoord = pseudonymise325(decoded325, (bsn) => (bsn === sampleBsn ? clientRef : 'unknown'));
+      expect(JSON.stringify(antwoord)).not.toContain(sampleBsn);
       await handle.signal(antwoordSignal, {
         inboxMessageId: '00000000-0000-4000-8000-000000000325',
         ontvangen: '2026-07-10',
-        message: antwoord,
+        antwoord: antwoord,
       });
       await handle.result();
 

@@ -3,6 +3,7 @@ import { signalOutcomes } from '../../activities/claims/batch';
 import { buildDeclaratieXml } from '../../activities/messaging/build';
 import { addDays } from '../../calendar';
 import type {
+  Antwoord325,
   BatchEscalationInput,
   ClaimLine,
   ClaimLinesHandOver,
@@ -12,7 +13,13 @@ import type {
   SubmitDeclaratieInput,
   SubmitDeclaratieResult,
 } from '../../contract/claims';
-import { claimLines, referentieNummer, type ToewijzingVoorDeclaratie } from '../../declaratie';
+import { declaratieInputOf, pseudonymise325 } from '../../contract/claims/convert';
+import {
+  assembleDeclaratie,
+  claimLines,
+  referentieNummer,
+  type ToewijzingVoorDeclaratie,
+} from '../../declaratie';
 import { buildDeclaratieAntwoord, type MessageOf, type RetourCode } from '../../iwmo';
 import { bsnFor, hulpPerUur, maand, nationalContract } from '../unit/declaratie/support';
 import { profiles } from './assignment';
@@ -121,15 +128,18 @@ export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
           duplicate: true,
         };
       const identificatie = `D${String(d.submitted.length + 1).padStart(4, '0')}`;
-      const built = buildDeclaratieXml(input.message, bsnByRef, {
-        identificatie,
-        dagtekening: input.dagtekening,
-      });
+      // As the real activity: assembled again with the BSNs, then built and checked by iwmo/.
+      const real = assembleDeclaratie(
+        declaratieInputOf(input, (ref) => bsnByRef.get(ref) ?? ref, identificatie),
+      );
+      if (!real.ok)
+        return { ok: false, findings: real.findings.map((f) => ({ rule: f.rule, message: f.message })) };
+      const built = buildDeclaratieXml(real.message);
       if (!built.ok)
         return { ok: false, findings: built.findings.map((f) => ({ rule: f.rule, message: f.message })) };
-      const sent = structuredClone(input.message);
-      sent.bericht.Header.BerichtIdentificatie.Identificatie = identificatie;
-      d.submitted.push({ input, identificatie, xml: built.xml, sent });
+      const sent = assembleDeclaratie(declaratieInputOf(input, (ref) => ref, identificatie));
+      if (!sent.ok) throw new Error('assembled with BSNs but not with references');
+      d.submitted.push({ input, identificatie, xml: built.xml, sent: sent.message });
       return { ok: true, outboxId: identificatie, identificatie, duplicate: false };
     },
     async recordAntwoord(input) {
@@ -148,15 +158,19 @@ export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
   return d;
 }
 
-/** The gemeente's 325 on a sent 323: every line awarded except `rejected` (ReferentieNummer → codes). */
+/**
+ * The gemeente's 325 on a sent 323, every line awarded except `rejected` (ReferentieNummer → codes), as
+ * the inbox router signals it: pseudonymised (the 323 here holds client references already).
+ */
 export function antwoordOn(
   s: Submitted,
   rejected: ReadonlyMap<string, string[]> = new Map(),
   identificatie = 'A0001',
-): MessageOf<'WMO325'> {
-  return buildDeclaratieAntwoord(
+): Antwoord325 {
+  const m = buildDeclaratieAntwoord(
     s.sent,
     { prestaties: rejected as ReadonlyMap<string, RetourCode[]> },
     { identificatie, dagtekening: s.input.dagtekening },
   );
+  return pseudonymise325(m, (ref) => ref);
 }

@@ -123,7 +123,7 @@ describe('claims batch workflow', () => {
     await worker.runUntil(async () => {
       const assignments = await receivers(taskQueue);
       const { handle, hand, sent } = await submittedBatch(taskQueue, d);
-      const ref = (i: number) => (hand[i]?.lines[0] as { referentieNummer: string }).referentieNummer;
+      const ref = (i: number) => (hand[i] as ClaimLinesHandOver).lines[0]?.referentieNummer as string;
       const rejected = new Map([
         [ref(3), ['0611']],
         [ref(7), ['9307', '9308']],
@@ -131,7 +131,7 @@ describe('claims batch workflow', () => {
       await handle.signal(antwoordSignal, {
         inboxMessageId: 'in-325-1',
         ontvangen: '2027-02-10',
-        message: antwoordOn(sent, rejected),
+        antwoord: antwoordOn(sent, rejected),
       });
       await handle.result();
       for (const [i, a] of assignments.entries()) {
@@ -182,7 +182,7 @@ describe('claims batch workflow', () => {
       await handle.signal(antwoordSignal, {
         inboxMessageId: 'in-325-late',
         ontvangen: '2027-03-20',
-        message: antwoordOn(sent),
+        antwoord: antwoordOn(sent),
       });
       await handle.result();
       expect(d.escalations).toHaveLength(1);
@@ -199,9 +199,9 @@ describe('claims batch workflow', () => {
       await receivers(taskQueue);
       const { handle, sent } = await submittedBatch(taskQueue, d);
       const wrong = antwoordOn(sent);
-      const da = wrong.bericht.DeclaratieAntwoord as NonNullable<typeof wrong.bericht.DeclaratieAntwoord>;
+      const da = wrong.DeclaratieAntwoord as NonNullable<typeof wrong.DeclaratieAntwoord>;
       da.DeclaratieNummer = '038420270199';
-      const signal = { inboxMessageId: 'in-325-wrong', ontvangen: '2027-02-10', message: wrong };
+      const signal = { inboxMessageId: 'in-325-wrong', ontvangen: '2027-02-10', antwoord: wrong };
       await handle.signal(antwoordSignal, signal);
       await handle.signal(antwoordSignal, signal);
       await eventually(() => d.escalations.length || undefined, 'the escalation');

@@ -99,8 +99,8 @@ export function antwoordProblem(v: unknown): Problem {
   const a = v as Partial<AntwoordReceived>;
   if (text(a.inboxMessageId, 'inboxMessageId')) return text(a.inboxMessageId, 'inboxMessageId');
   if (!isoDate.test(String(a.ontvangen))) return 'ontvangen: must be YYYY-MM-DD';
-  const m = a.message as { type?: unknown; bericht?: { Header?: unknown } } | undefined;
-  if (m?.type !== 'WMO325' || typeof m.bericht?.Header !== 'object')
-    return 'message: must be a decoded WMO325';
+  const h = a.antwoord?.Header as { DeclaratieIdentificatie?: unknown } | undefined;
+  if (typeof h !== 'object' || typeof h.DeclaratieIdentificatie !== 'object')
+    return 'antwoord: must be a decoded, pseudonymised WMO325 (Header with DeclaratieIdentificatie)';
   return undefined;
 }

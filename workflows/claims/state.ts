@@ -20,6 +20,7 @@ import type {
   SubmitDeclaratieResult,
 } from '../../contract/claims';
 import { declaratieNummerOf } from '../../contract/claims';
+import { declaratieInputOf, regelOf, wmo325Of } from '../../contract/claims/convert';
 import { assembleDeclaratie, checkRegels, type RegelInBericht, type Wmo323 } from '../../declaratie/assemble';
 import type { ClaimFinding } from '../../declaratie/findings';
 import { type Mismatch, reconcile325 } from '../../declaratie/reconcile';
@@ -242,36 +243,20 @@ export class ClaimsBatch {
     dagtekening: IsoDate,
   ): { ok: true; input: SubmitDeclaratieInput } | { ok: false; findings: ClaimFinding[] } {
     const indiening = 1;
-    const built = assembleDeclaratie({
+    const input: SubmitDeclaratieInput = {
+      idempotencyKey: `${this.workflowId}:323:${indiening}`,
+      batchWorkflowId: this.workflowId,
       aanbieder: this.aanbieder,
       gemeente: this.gemeente,
+      maand: this.maand,
       declaratieNummer: declaratieNummerOf(this.gemeente, this.maand, indiening),
-      // The Identificatie comes from the outbox sequence in the activity.
-      berichtIdentificatie: { identificatie: '', dagtekening },
-      maand: this.period,
-      regels: this.#regels(),
+      dagtekening,
       periodsPerMessage: this.profile.billing.periodsPerMessage,
-    });
-    if (!built.ok) return built;
-    const clients = new Map<string, string>();
-    for (const l of this.#lines.values()) clients.set(l.clientRef, l.toewijzingMessageId);
-    return {
-      ok: true,
-      input: {
-        idempotencyKey: `${this.workflowId}:323:${indiening}`,
-        batchWorkflowId: this.workflowId,
-        aanbieder: this.aanbieder,
-        gemeente: this.gemeente,
-        maand: this.maand,
-        dagtekening,
-        message: built.message,
-        clients: [...clients].map(([clientRef, toewijzingMessageId]) => ({ clientRef, toewijzingMessageId })),
-        lineOwners: [...this.#lines.values()].map((l) => ({
-          referentieNummer: l.referentieNummer,
-          assignmentWorkflowId: l.assignmentWorkflowId,
-        })),
-      },
+      lines: [...this.#lines.values()].map(({ status: _s, retourCodes: _r, handedBack: _h, ...l }) => l),
     };
+    // Checked here with client references; the activity assembles the same message with the BSNs.
+    const built = assembleDeclaratie(declaratieInputOf(input, (ref) => ref, ''));
+    return built.ok ? { ok: true, input } : built;
   }
 
   /** The activity's answer: sent (the 325 term opens), or refused (every line goes back with the rule). */
@@ -280,9 +265,13 @@ export class ClaimsBatch {
       this.refuse(result.findings);
       return;
     }
-    const message = structuredCloneJson(input.message);
-    message.bericht.Header.BerichtIdentificatie.Identificatie = result.identificatie;
-    this.#sent = message;
+    const built = assembleDeclaratie(declaratieInputOf(input, (ref) => ref, result.identificatie));
+    if (!built.ok) {
+      this.refuse(built.findings);
+      return;
+    }
+    // The 323 as sent, but with client references: what an incoming (pseudonymised) 325 is matched to.
+    this.#sent = built.message;
     this.#submission = {
       outboxId: result.outboxId,
       identificatie: result.identificatie,
@@ -346,7 +335,7 @@ export class ClaimsBatch {
       ]);
     let r: ReturnType<typeof reconcile325>;
     try {
-      r = reconcile325(this.#sent, a.message);
+      r = reconcile325(this.#sent, wmo325Of(a.antwoord));
     } catch {
       // A decoded 325 without the parts reconcile reads (the router sends what the XSD allows): kept, not applied.
       return mismatch([{ rule: 'IV087', message: 'the 325 lacks parts needed to match it to this 323' }]);
@@ -552,24 +541,7 @@ export class ClaimsBatch {
   }
 }
 
-function toRegel(l: ClaimLine): RegelInBericht {
-  return {
-    referentieNummer: l.referentieNummer,
-    toewijzingNummer: l.toewijzingNummer,
-    // The 323 groups lines by client: the workflow knows the client only by its reference.
-    bsn: l.clientRef,
-    categorie: l.categorie,
-    code: l.code,
-    productPeriode: { begindatum: l.productPeriode.begindatum, einddatum: l.productPeriode.einddatum },
-    volume: l.volume,
-    eenheid: l.eenheid,
-    ...(l.tarief === undefined ? {} : { tarief: l.tarief }),
-    bedrag: l.bedrag,
-    debetCredit: l.debetCredit,
-    ...(l.vorigReferentieNummer === undefined ? {} : { vorigReferentieNummer: l.vorigReferentieNummer }),
-    ...(l.correctie ? { correctie: true } : {}),
-  };
-}
+const toRegel = (l: ClaimLine): RegelInBericht => regelOf(l, l.clientRef);
 
 function sameLine(a: ClaimLine, b: ClaimLine): boolean {
   return JSON.stringify(toRegel(a)) === JSON.stringify(toRegel(b)) && a.clientRef === b.clientRef;
@@ -577,9 +549,4 @@ function sameLine(a: ClaimLine, b: ClaimLine): boolean {
 
 function recordBase(batchWorkflowId: string, a: AntwoordReceived) {
   return { batchWorkflowId, inboxMessageId: a.inboxMessageId, ontvangen: a.ontvangen };
-}
-
-/** A deep copy of plain JSON data (the workflow sandbox has structuredClone, but this also documents intent). */
-function structuredCloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

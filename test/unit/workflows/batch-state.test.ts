@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../../calendar';
 import { type ClaimsBatchInput, claimsBatchWorkflowId } from '../../../contract/claims';
+import { declaratieInputOf } from '../../../contract/claims/convert';
+import { assembleDeclaratie } from '../../../declaratie';
 import { ClaimsBatch } from '../../../workflows/claims/state';
 import {
   aanbieder,
@@ -37,8 +39,9 @@ function submit(b: ClaimsBatch, dagtekening = '2027-02-04') {
   const built = b.assemble(dagtekening);
   if (!built.ok) throw new Error(JSON.stringify(built.findings));
   b.submitted(built.input, { ok: true, outboxId: 'o1', identificatie: 'D0001', duplicate: false });
-  const sent = structuredClone(built.input.message);
-  sent.bericht.Header.BerichtIdentificatie.Identificatie = 'D0001';
+  const assembled = assembleDeclaratie(declaratieInputOf(built.input, (ref) => ref, 'D0001'));
+  if (!assembled.ok) throw new Error('not assembled');
+  const sent = assembled.message;
   return { input: built.input, identificatie: 'D0001', xml: '', sent };
 }
 
@@ -86,7 +89,10 @@ describe('ClaimsBatch', () => {
     const b = collected();
     const built = b.assemble('2027-02-04');
     if (!built.ok) throw new Error('not built');
-    const d = built.input.message.bericht.Declaratie;
+    expect(built.input.lines).toHaveLength(20);
+    const assembled = assembleDeclaratie(declaratieInputOf(built.input, (ref) => ref, 'D0001'));
+    if (!assembled.ok) throw new Error('not assembled');
+    const d = assembled.message.bericht.Declaratie;
     const sum = hand.flatMap((h) => h.lines).reduce((s, l) => s + l.bedrag, 0);
     expect(d.TotaalIngediendBedrag).toEqual({ TotaalBedrag: sum, DebetCredit: 'D' });
     expect(d.DeclaratieNummer).toBe('038420270101');
@@ -121,7 +127,7 @@ describe('ClaimsBatch', () => {
         [r2 as string, ['9307']],
       ]),
     );
-    expect(b.receiveAntwoord({ inboxMessageId: 'in-1', ontvangen: '2027-02-10', message: antwoord })).toBe(
+    expect(b.receiveAntwoord({ inboxMessageId: 'in-1', ontvangen: '2027-02-10', antwoord: antwoord })).toBe(
       'applied',
     );
     const outcomes = b.queuedOutcomes.map((q) => q.outcome);
@@ -141,12 +147,12 @@ describe('ClaimsBatch', () => {
     const b = collected();
     const s = submit(b);
     const antwoord = antwoordOn(s);
-    const da = antwoord.bericht.DeclaratieAntwoord as NonNullable<typeof antwoord.bericht.DeclaratieAntwoord>;
+    const da = antwoord.DeclaratieAntwoord as NonNullable<typeof antwoord.DeclaratieAntwoord>;
     da.TotaalIngediendBedrag = {
       ...da.TotaalIngediendBedrag,
       TotaalBedrag: da.TotaalIngediendBedrag.TotaalBedrag + 1,
     };
-    const a = { inboxMessageId: 'in-x', ontvangen: '2027-02-10', message: antwoord };
+    const a = { inboxMessageId: 'in-x', ontvangen: '2027-02-10', antwoord: antwoord };
     expect(b.receiveAntwoord(a)).toBe('mismatch');
     expect(b.receiveAntwoord(a)).toBe('duplicate');
     expect(b.queuedOutcomes).toHaveLength(0);
