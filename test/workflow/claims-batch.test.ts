@@ -3,11 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOfAmsterdamDay } from '../../calendar/amsterdam';
 import {
   antwoordSignal,
+  batchOutboxDeliveredSignal,
   batchStateQuery,
   type ClaimLineOutcome,
   type ClaimLinesHandOver,
   claimLinesSignal,
   claimsBatchWorkflowId,
+  correctionConfirmedUpdate,
 } from '../../contract/claims';
 import type { claimsBatchWorkflow } from '../../workflows';
 import { eventually } from '../support/assignment';
@@ -234,6 +236,64 @@ describe('claims batch workflow', () => {
       expect(prestaties).toHaveLength(20);
       expect((await handle.query(batchStateQuery)).handOvers).toBe(20);
       expect(d.outcomeCalls).toEqual([]);
+    });
+  });
+
+  it('bad input is refused by its rule without failing the batch; the 325 term counts from the delivery', async () => {
+    const d = batchDoubles(env.client);
+    const { worker, taskQueue } = await createTestWorker(env, d);
+    await worker.runUntil(async () => {
+      await receivers(taskQueue);
+      const { handle, hand, sent } = await submittedBatch(taskQueue, d);
+      // Shapes a broken or hostile sender could signal: none may fail the workflow or enter its state.
+      await handle.signal(claimLinesSignal, {
+        assignmentWorkflowId: 'wmo:0384:1',
+        handOverKey: 'k\u0000',
+        lines: [],
+      });
+      await handle.signal(claimLinesSignal, { lines: 'x' } as unknown as ClaimLinesHandOver);
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'in-bad',
+        ontvangen: '2027-02-10',
+        antwoord: {},
+      } as never);
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'in-half',
+        ontvangen: '2027-02-10',
+        antwoord: { Header: { DeclaratieIdentificatie: {} } },
+      } as never);
+      const late = await handle.executeUpdate(correctionConfirmedUpdate, {
+        args: [{ correctionId: 'c1', assignmentWorkflowId: assignmentIdOf(0), lines: hand[0]?.lines ?? [] }],
+      });
+      expect(late).toMatchObject({ accepted: false, rule: 'beleid' });
+      const refused = await handle
+        .executeUpdate(correctionConfirmedUpdate, {
+          args: [{ correctionId: '', assignmentWorkflowId: 'x', lines: [] }],
+        })
+        .then(
+          () => undefined,
+          (e: { cause?: Error }) => e.cause?.message,
+        );
+      expect(refused).toMatch(/^correctionId: must be a non-empty string/);
+
+      const before = await handle.query(batchStateQuery);
+      await handle.signal(batchOutboxDeliveredSignal, {
+        outboxKey: `${before.workflowId}:323:1`,
+        deliveredAt: '2027-02-08T10:00:00Z',
+      });
+      const after = await handle.query(batchStateQuery);
+      expect(after.submission?.deliveredAt).toBe('2027-02-08T10:00:00Z');
+      expect(after.answerDue && before.answerDue && after.answerDue > before.answerDue).toBe(true);
+      // The half-read 325 was kept as a mismatch (escalated once); a good one still settles the batch.
+      expect(after.mismatches).toEqual([{ inboxMessageId: 'in-half', rules: ['IV087'] }]);
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'in-325',
+        ontvangen: '2027-02-10',
+        antwoord: antwoordOn(sent),
+      });
+      await handle.result();
+      expect((await handle.query(batchStateQuery)).lines.every((l) => l.status === 'toegekend')).toBe(true);
+      expect(d.escalations.map((e) => e.action)).toEqual(['verwerk-325']);
     });
   });
 });
