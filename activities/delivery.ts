@@ -43,7 +43,8 @@ export interface DeliveryDeps {
 }
 
 /** Messages whose delivery moves an assignment's deadlines (the 302 is met on the outbox write). */
-const trackedTypes = new Set(['WMO305', 'WMO307']);
+// A 323's batch counts the 325 term from the delivery too (contract/claims: same signal name and shape).
+const trackedTypes = new Set(['WMO305', 'WMO307', 'WMO323']);
 /** VECOZO's status once the recipient has the message: it was downloaded (opgehaald) then (brief §6.2). */
 const downloadedStatus = 'Bezorgd';
 /** Sent rows older than this are not asked about any more (VECOZO keeps Wmo metadata 2 months). */

@@ -4,6 +4,7 @@ import type { MessagingActivities } from '../contract/messaging';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
+import { createClaimsBatchActivities } from './claims/batch';
 import { guardDatabase } from './db-errors';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalation';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps),
     ...createClaimActivities(deps),
+    ...createClaimsBatchActivities(deps),
     ...createEscalationActivities({
       db: deps.db,
       webhooks: deps.webhooks ?? [],

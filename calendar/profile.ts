@@ -204,6 +204,11 @@ export const protocolProfile = z
          * 'one': every period is declared on its own, never saved up into a later message.
          */
         periodsPerMessage: z.enum(['one', 'several']).default('several'),
+        /**
+         * The claims batch's collection window: its 323 goes out this many working days after the period
+         * end (late hand-overs still make it), but never after the submission term. Absent: 3.
+         */
+        submitAfterWorkingDays: count.optional(),
       })
       .strict(),
     deadlines: z.array(deadlineRule),

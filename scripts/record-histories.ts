@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { amsterdamDateOf } from '../calendar/amsterdam';
 import { eventually, recordingActivities } from '../test/support/assignment';
+import { batchDoubles } from '../test/support/claims-batch';
 import { historyToJson } from '../test/support/history-json';
 import { historyScenarios, isQuiet, runHistories } from '../test/support/history-scenarios';
 import { createTimeSkippingEnv } from '../test/support/temporal';
@@ -43,6 +44,7 @@ for (const scenario of scenarios) {
     }
     await env.sleep(anchor - now);
     const acts = recordingActivities({ deliver: scenario.deliver ?? 'at-once' });
+    const claims = batchDoubles(env.client);
     // A fixed task queue (each scenario has a server of its own): a re-recording differs only where the workflow does.
     const taskQueue = 'replay-recording';
     const worker = await Worker.create({
@@ -50,13 +52,15 @@ for (const scenario of scenarios) {
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: acts,
+      // The claims batch's own activities beside the assignment's; `escalate` is the shared one (acts).
+      activities: { ...acts, ...withoutEscalate(claims) },
     });
     const runs = await worker.runUntil(async () => {
       const { workflowId, firstRunId } = await scenario.run({
         env,
         taskQueue,
         acts,
+        claims,
         day0: amsterdamDateOf(anchor),
       });
       return eventually(async () => {
@@ -75,4 +79,9 @@ for (const scenario of scenarios) {
   } finally {
     await env.teardown();
   }
+}
+
+function withoutEscalate<T extends { escalate: unknown }>(activities: T): Omit<T, 'escalate'> {
+  const { escalate: _, ...rest } = activities;
+  return rest;
 }

@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../../contract/assignment';
+import { validateDeclaratie } from '../../declaratie/validate';
 import {
   buildRetour,
   decode,
@@ -179,5 +180,23 @@ export function buildStartStopXml(toewijzingXml: string, msg: StartStopMessage, 
     type: msg.type,
     afzender: Header.Ontvanger,
     ontvanger: Header.Afzender,
+  };
+}
+
+/**
+ * The XML of a batch's 323, assembled by declaratie/ with the BSNs from the stored 301s and the
+ * Identificatie from the outbox sequence, checked by declaratie/validate.ts (every iwmo/ rule on encode,
+ * decoded and checked again). Refused with the rules and paths, never the content.
+ */
+export function buildDeclaratieXml(message: MessageOf<'WMO323'>): Built {
+  const { Header } = message.bericht;
+  const validated = validateDeclaratie(message, Header.BerichtIdentificatie.Dagtekening);
+  if (!validated.ok) return { ok: false, findings: validated.findings };
+  return {
+    ok: true,
+    xml: validated.xml,
+    type: 'WMO323',
+    afzender: Header.Afzender,
+    ontvanger: Header.Ontvanger,
   };
 }

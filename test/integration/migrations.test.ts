@@ -5,6 +5,9 @@ import { createTestDatabase } from '../support/database';
 
 const expectedTables = [
   'assignments',
+  'claim_batch_answers',
+  'claim_batch_lines',
+  'claim_batches',
   'claim_periods',
   'escalation_deliveries',
   'escalations',

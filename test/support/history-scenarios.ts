@@ -14,7 +14,14 @@ import {
   type ToewijzingVersion,
   toewijzingSignal,
 } from '../../contract/assignment';
-import { eventually, inputFor, type RecordedActivities } from './assignment';
+import {
+  antwoordSignal,
+  type ClaimLine,
+  claimLinesSignal,
+  claimsBatchWorkflowId,
+} from '../../contract/claims';
+import { eventually, inputFor, profiles, type RecordedActivities } from './assignment';
+import { antwoordOn, type BatchDoubles, clientRefOf } from './claims-batch';
 import type { TemporalTestEnv } from './temporal';
 
 /*
@@ -32,6 +39,8 @@ export interface ScenarioContext {
   acts: RecordedActivities;
   /** The first day of the scenario (Europe/Amsterdam); every date is counted from it. */
   day0: IsoDate;
+  /** The claims batch's doubles (its escalations go to `acts.escalate`, the same activity as the assignment's). */
+  claims: BatchDoubles;
 }
 
 export interface HistoryScenario {
@@ -382,6 +391,74 @@ export const historyScenarios: HistoryScenario[] = [
       await waitState(ctx, latest, 'every version', (s) => s.versions.length === months + 1);
       await sentOf(ctx.acts, 'WMO302', months + 1);
       return ids;
+    },
+  },
+  {
+    name: 'claims-batch',
+    covers:
+      'claims batch (issue 15): three hand-overs (one repeated), one 323 at period end + 3 wd, a mismatching 325 escalated, the matching 325 rejecting one line, outcomes to two assignments and one that is gone',
+    async run(ctx) {
+      const maand = ctx.day0.slice(0, 7);
+      const workflowId = claimsBatchWorkflowId('42420001', '0363', maand);
+      const receivers = ['wmo:0363:4101', 'wmo:0363:4102'];
+      for (const id of receivers)
+        await ctx.env.client.workflow.start('claimOutcomeReceiverWorkflow', {
+          taskQueue: ctx.taskQueue,
+          workflowId: id,
+        });
+      const line = (i: number): ClaimLine => ({
+        referentieNummer: `RP${maand.replace('-', '')}${4101 + i}`,
+        toewijzingNummer: 4101 + i,
+        clientRef: clientRefOf(i),
+        toewijzingMessageId: `rp-${4101 + i}-301`,
+        categorie: '01',
+        code: '01A01',
+        productPeriode: { begindatum: ctx.day0, einddatum: addDays(ctx.day0, 20) },
+        volume: 12,
+        eenheid: '04',
+        tarief: 6640,
+        bedrag: 12 * 6640,
+        debetCredit: 'D',
+      });
+      let firstRunId = '';
+      for (const i of [0, 1, 2, 0]) {
+        const handle = await ctx.env.client.workflow.signalWithStart('claimsBatchWorkflow', {
+          taskQueue: ctx.taskQueue,
+          workflowId,
+          args: [{ aanbieder: '42420001', gemeente: '0363', maand, profile: profiles.profileFor('0363') }],
+          signal: claimLinesSignal,
+          signalArgs: [
+            {
+              assignmentWorkflowId: `wmo:0363:${4101 + i}`,
+              handOverKey: `wmo:0363:${4101 + i}:${maand}`,
+              lines: [line(i)],
+            },
+          ],
+        });
+        firstRunId ||= handle.signaledRunId;
+      }
+      await ctx.env.sleep(35 * day);
+      const [sent] = await eventually(
+        () => (ctx.claims.submitted.length ? ctx.claims.submitted : undefined),
+        'the 323',
+      );
+      if (!sent) throw new Error('no 323');
+      const handle = ctx.env.client.workflow.getHandle(workflowId);
+      const wrong = antwoordOn(sent, new Map(), 'RPA0001');
+      if (wrong.DeclaratieAntwoord) wrong.DeclaratieAntwoord.DeclaratieNummer = 'X1';
+      const ontvangen = addDays(ctx.day0, 40);
+      await handle.signal(antwoordSignal, { inboxMessageId: 'rp-325-wrong', ontvangen, antwoord: wrong });
+      await eventually(() => ctx.acts.escalations.length > 0 || undefined, 'the mismatch escalation');
+      const rejected = new Map([[line(1).referentieNummer, ['0611']]]);
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'rp-325',
+        ontvangen,
+        antwoord: antwoordOn(sent, rejected, 'RPA0002'),
+      });
+      await handle.result();
+      if (ctx.acts.escalations.length !== 1)
+        throw new Error(`expected one escalation, got ${ctx.acts.escalations.length}`);
+      return { workflowId, firstRunId };
     },
   },
 ];

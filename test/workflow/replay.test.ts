@@ -15,6 +15,7 @@ import {
   assignmentWorkflowId,
   assignmentWorkflowType,
 } from '../../contract/assignment';
+import { type ClaimsBatchInput, claimsBatchWorkflowId, claimsBatchWorkflowType } from '../../contract/claims';
 import { isValidBsn } from '../../iwmo/identifiers';
 import { historyFromJson } from '../support/history-json';
 import { historyScenarios } from '../support/history-scenarios';
@@ -49,6 +50,11 @@ function load(file: string): Recorded {
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new Error(`${file}: the first event is not a workflow start with an input`);
   // A history does not hold its workflow id; ours is a function of the input, and the workflow uses it.
+  const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+  if (type === claimsBatchWorkflowType) {
+    const b = defaultPayloadConverter.fromPayload<ClaimsBatchInput>(payload);
+    return { file, history, workflowId: claimsBatchWorkflowId(b.aanbieder, b.gemeente, b.maand) };
+  }
   const { toewijzing } = defaultPayloadConverter.fromPayload<AssignmentInput>(payload);
   return {
     file,
@@ -93,12 +99,12 @@ function variant(name: string): Promise<WorkflowBundleWithSourceMap> {
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 describe('recorded histories (test/histories/)', () => {
-  it('are all there and current in form: each parses and starts an assignmentWorkflow, one set per scenario', () => {
+  it('are all there and current in form: each parses and starts an assignment or claims batch workflow, one set per scenario', () => {
     const stems = new Set(files.map((f) => f.replace(/(\.run-[0-9]+)?\.json$/, '')));
     expect([...stems].sort()).toEqual(historyScenarios.map((s) => s.name).sort());
     for (const { file, history } of recorded()) {
       const start = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-      expect(start?.workflowType?.name, file).toBe(assignmentWorkflowType);
+      expect([assignmentWorkflowType, claimsBatchWorkflowType], file).toContain(start?.workflowType?.name);
       expect(history.events?.length, file).toBeGreaterThan(10);
     }
     // A continued chain is recorded whole: run n+1 is the run that run n continued as.

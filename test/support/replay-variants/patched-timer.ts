@@ -11,3 +11,5 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   if (patched('replay-demo-timer-first')) await sleep('1 minute');
   return current(input);
 }
+// The claims batch is not what this variant changes: its history replays against the real code.
+export { claimsBatchWorkflow } from '../../../workflows/claims/batch';

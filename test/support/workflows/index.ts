@@ -3,4 +3,5 @@
  * smoke workflow. Production bundles workflows/index.ts, which does not ship smoke.
  */
 export * from '../../../workflows';
+export { claimOutcomeReceiverWorkflow } from './claim-outcomes';
 export { smokeWorkflow } from './smoke';
