@@ -325,7 +325,10 @@ describe('one assignment through the HTTP API', () => {
       const row = await eventually(async () => {
         const list = await get(`/assignments?gemeente=${sampleGemeente}&status=gestopt`, token);
         expect(list.status, list.text).toBe(200);
-        return list.body.items.find((i: { workflowId: string }) => i.workflowId === workflowId);
+        // The read model follows the workflow (an activity after each change): wait for the row that
+        // shows the 308, not an earlier one that still had the 307 in flight.
+        const found = list.body.items.find((i: { workflowId: string }) => i.workflowId === workflowId);
+        return found?.openDeadlines?.length === 0 && found;
       }, 'read model row');
       expect(row).toMatchObject({
         gemeente: sampleGemeente,

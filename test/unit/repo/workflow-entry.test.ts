@@ -4,7 +4,7 @@ import * as testEntry from '../../support/workflows';
 
 /* Test-only workflows stay out of what the service's worker bundles (app/worker.ts workflowsPath). */
 describe('workflow entry points', () => {
-  const testOnly = ['smokeWorkflow'];
+  const testOnly = ['smokeWorkflow', 'claimOutcomeReceiverWorkflow'];
 
   it('the production entry exports lifecycle workflows and no test workflow', () => {
     expect(Object.keys(production)).toContain('assignmentWorkflow');
