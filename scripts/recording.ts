@@ -1,9 +1,8 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { historyToJson } from '../test/support/history-json';
 import { createTimeSkippingEnv, type TemporalTestEnv } from '../test/support/temporal';
-import { workflowBundle } from '../test/support/worker';
+import { createTestWorker } from '../test/support/worker';
 
 /*
  * What the record-*-histories scripts share (docs/testing.md, "Replay"): pick the scenarios named on the
@@ -54,13 +53,7 @@ export async function recordAll<S extends { name: string }>(
       // A fixed task queue (each scenario has a server of its own): a re-recording differs only where the workflow does.
       const taskQueue = 'replay-recording';
       const { activities, record } = recorder(scenario, { env, taskQueue });
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        namespace: env.namespace ?? 'default',
-        taskQueue,
-        workflowBundle: await workflowBundle(),
-        activities,
-      });
+      const { worker } = await createTestWorker(env, activities, { taskQueue });
       writeRuns(outDir, scenario.name, await worker.runUntil(record));
     } finally {
       await env.teardown();
