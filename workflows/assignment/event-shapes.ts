@@ -15,7 +15,6 @@ import {
   object,
   oneOf,
   opt,
-  type Problem,
   req,
   text,
 } from '../../contract/shape';
@@ -83,12 +82,12 @@ const outboxDeliveredShape = object({
 
 /** The first problem of a value against an event's shape; undefined when it fits. */
 export const shapeProblem = {
-  start: (v: unknown): Problem => startShape(v),
-  stop: (v: unknown): Problem => stopShape(v),
-  correction: (v: unknown): Problem => correctionShape(v),
-  toewijzing: (v: unknown): Problem => versionShape(v),
-  retour: (v: unknown): Problem => retourShape(v),
-  outboxDelivered: (v: unknown): Problem => outboxDeliveredShape(v),
+  start: startShape,
+  stop: stopShape,
+  correction: correctionShape,
+  toewijzing: versionShape,
+  retour: retourShape,
+  outboxDelivered: outboxDeliveredShape,
 };
 
 export type ShapeOf = {
