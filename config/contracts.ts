@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { ProfileRegistry } from '../calendar';
 import { type Contract, ContractError, parseContract } from '../declaratie/schemas';
+import { checkIdIsFileName, displayPath, jsonFiles, readJson } from './files';
 import { defaultConfigDir } from './profiles';
 
 /*
@@ -14,25 +14,6 @@ export interface ContractRegistry {
   readonly contracts: readonly Contract[];
   /** The contract of an aanbieder (AGB) with a gemeente (CBS), if there is one. */
   contractFor(aanbieder: string, gemeente: string): Contract | undefined;
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ContractError(`${displayPath(file)}: cannot read: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ContractError(`${displayPath(file)}: invalid JSON: ${(err as Error).message}`);
-  }
 }
 
 /**
@@ -52,10 +33,8 @@ function checkBasis(c: Contract, file: string, profiles: ProfileRegistry | undef
 
 function loadContractFile(file: string, profiles: ProfileRegistry | undefined): Contract {
   const shown = displayPath(file);
-  const c = parseContract(readJson(file), shown);
-  const expected = basename(file, '.json');
-  if (c.id !== expected)
-    throw new ContractError(`${shown}: id: '${c.id}' must match the file name ('${expected}')`);
+  const c = parseContract(readJson(file, ContractError), shown);
+  checkIdIsFileName(c.id, file, ContractError);
   checkBasis(c, shown, profiles);
   return c;
 }
@@ -67,19 +46,9 @@ function loadContractFile(file: string, profiles: ProfileRegistry | undefined): 
  */
 export function loadContracts(dir: string = defaultConfigDir, profiles?: ProfileRegistry): ContractRegistry {
   const folder = join(dir, 'contracts');
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ContractError(`${displayPath(folder)}: cannot read contracts: ${(err as Error).message}`);
-    }
-    names = [];
-  }
-  const contracts = names
-    .filter((n) => n.endsWith('.json'))
-    .sort()
-    .map((n) => loadContractFile(join(folder, n), profiles));
+  const contracts = jsonFiles(folder, 'contracts', ContractError, { missingIsEmpty: true }).map((file) =>
+    loadContractFile(file, profiles),
+  );
   const byParties = new Map<string, Contract>();
   for (const c of contracts) {
     const key = `${c.aanbieder}/${c.gemeente}`;

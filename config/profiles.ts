@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createProfileRegistry,
@@ -10,6 +9,7 @@ import {
   parseGemeenteProfiles,
   parseProfile,
 } from '../calendar';
+import { checkIdIsFileName, displayPath, jsonFiles, readJson } from './files';
 
 /*
  * Start-up loader for protocol profiles: reads <dir>/profiles/*.json and <dir>/gemeente-profiles.json,
@@ -20,47 +20,16 @@ import {
 /** This folder (config/), wherever the process was started from. */
 export const defaultConfigDir = dirname(fileURLToPath(import.meta.url));
 
-/** A path as people see it: relative to the working directory when inside it. */
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ProfileError(`${displayPath(file)}: cannot read: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ProfileError(`${displayPath(file)}: invalid JSON: ${(err as Error).message}`);
-  }
-}
-
 function loadProfileFile(file: string): ProtocolProfile {
-  const profile = parseProfile(readJson(file), displayPath(file));
-  const expected = basename(file, '.json');
-  if (profile.id !== expected) {
-    throw new ProfileError(
-      `${displayPath(file)}: id: '${profile.id}' must match the file name ('${expected}')`,
-    );
-  }
+  const profile = parseProfile(readJson(file, ProfileError), displayPath(file));
+  checkIdIsFileName(profile.id, file, ProfileError);
   return profile;
 }
 
 function profileFiles(profilesDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(profilesDir);
-  } catch (err) {
-    throw new ProfileError(`${displayPath(profilesDir)}: cannot read profiles: ${(err as Error).message}`);
-  }
-  const files = names.filter((n) => n.endsWith('.json')).sort();
+  const files = jsonFiles(profilesDir, 'profiles', ProfileError);
   if (files.length === 0) throw new ProfileError(`${displayPath(profilesDir)}: no profile files (*.json)`);
-  return files.map((n) => join(profilesDir, n));
+  return files;
 }
 
 /**
@@ -70,7 +39,7 @@ function profileFiles(profilesDir: string): string[] {
 export function loadProfiles(dir: string = defaultConfigDir): ProfileRegistry {
   const profiles = profileFiles(join(dir, 'profiles')).map(loadProfileFile);
   const mappingFile = join(dir, 'gemeente-profiles.json');
-  const mapping = parseGemeenteProfiles(readJson(mappingFile), displayPath(mappingFile));
+  const mapping = parseGemeenteProfiles(readJson(mappingFile, ProfileError), displayPath(mappingFile));
   return createProfileRegistry(profiles, mapping, displayPath(mappingFile));
 }
 

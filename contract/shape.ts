@@ -1,3 +1,4 @@
+import { agbCodePattern, gemeenteCodePattern } from '../iwmo/identifiers';
 import { isValidDate } from '../iwmo/lexical';
 
 /*
@@ -50,14 +51,15 @@ export const list =
     return undefined;
   };
 
+/** With `strict`, a key `fields` does not list is refused with `unknownField` as the problem. */
 export const object =
-  (fields: Fields, strict = false): Check =>
+  (fields: Fields, strict = false, unknownField = 'is not a field here'): Check =>
   (v) => {
     if (!isObject(v)) return 'must be an object';
     if (strict) {
       const extra = Object.keys(v).find((k) => !(k in fields));
       // A key is caller data too (it could be a BSN): name it only when it is a plain word.
-      if (extra) return `${/^[A-Za-z_]{1,40}$/.test(extra) ? extra : 'a field'}: is not a field here`;
+      if (extra) return `${/^[A-Za-z_]{1,40}$/.test(extra) ? extra : 'a field'}: ${unknownField}`;
     }
     for (const [name, { check, optional }] of Object.entries(fields)) {
       if (v[name] === undefined) {
@@ -79,5 +81,5 @@ export const both =
 export const opt = (check: Check) => ({ check, optional: true });
 export const req = (check: Check) => ({ check });
 
-export const agbCode = text(8, 8, /^[0-9]{8}$/);
-export const gemeenteCode = text(4, 4, /^[0-9]{4}$/);
+export const agbCode = text(8, 8, agbCodePattern);
+export const gemeenteCode = text(4, 4, gemeenteCodePattern);

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DeadlineAction, LifecycleEventType, Party, ProtocolProfile } from '../../calendar/profile';
+import type { TrackedDeadline } from '../../calendar/deadline-book';
+import type { Party, ProtocolProfile } from '../../calendar/profile';
 import type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion } from './schemas';
 
 export type {
@@ -98,28 +99,11 @@ export type AssignmentStatus =
   | 'verwijderd' // deleted (RedenWijziging 13): treated as never sent
   | 'afgerond'; // nothing owed any more; the workflow ends
 
-export interface DeadlineState {
-  id: string;
-  action: DeadlineAction;
-  owner: Party;
-  rule: string;
-  /** What it is about when several can be open at once: the 301's message id, the 305/307's Identificatie. */
-  subject?: string;
-  from: string;
-  due: string;
-  /** Events that close it (from the profile). */
-  closedBy: LifecycleEventType[];
-  status: 'open' | 'met' | 'cancelled';
-  /** Set once the deadline passed unmet: the escalation went out (exactly once). */
-  escalated?: boolean;
-  /** Working days late when it was finally met. */
-  lateWorkingDays?: number;
-  closedOn?: string;
-  /** Retour codes that reopened it (a rejected 305/307). */
-  reopenedBy?: string[];
-  /** Met after its escalation, and the recipients were told so ('resolved' webhook). */
-  resolved?: boolean;
-}
+/**
+ * One deadline of the assignment: the calendar's TrackedDeadline (subject: the 301's message id, the
+ * 305/307's Identificatie).
+ */
+export type DeadlineState = TrackedDeadline;
 
 export interface DeliveryState {
   begindatum: string;

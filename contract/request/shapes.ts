@@ -9,7 +9,6 @@ import {
   object,
   oneOf,
   opt,
-  type Problem,
   req,
   text,
 } from '../shape';
@@ -78,11 +77,11 @@ const resendShape = object(
 
 /** The first problem of a value against a contract shape; undefined when it fits. */
 export const requestShapeProblem = {
-  input: (v: unknown): Problem => inputShape(v),
-  retour: (v: unknown): Problem => retourShape(v),
-  antwoord: (v: unknown): Problem => antwoordShape(v),
-  honoured: (v: unknown): Problem => honouredShape(v),
-  resend: (v: unknown): Problem => resendShape(v),
+  input: inputShape,
+  retour: retourShape,
+  antwoord: antwoordShape,
+  honoured: honouredShape,
+  resend: resendShape,
 };
 
 export type RequestShapeOf = {

@@ -25,14 +25,14 @@ const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, er
 /**
  * A worker on a fresh task queue of `env`, with the given activities (real ones, or test doubles in
  * workflow tests). Pass `dataConverter` (security/dataConverterFor) to run with payload encryption; the
- * client talking to it then needs the same one.
+ * client talking to it then needs the same one. `taskQueue` fixes the queue's name (history recordings).
  */
 export async function createTestWorker(
   env: TemporalTestEnv,
   activities: object = {},
-  options: { dataConverter?: DataConverter } = {},
+  options: { dataConverter?: DataConverter; taskQueue?: string } = {},
 ) {
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -1,4 +1,5 @@
 import { amsterdamDateOf, endOfAmsterdamDay } from '../../calendar/amsterdam';
+import { DeadlineBook } from '../../calendar/deadline-book';
 import { addDays, type IsoDate, maxIsoDate } from '../../calendar/iso-date';
 import { type Period, periodOf } from '../../calendar/periods';
 import type { ProtocolProfile } from '../../calendar/profile';
@@ -21,7 +22,6 @@ import {
   type ToewijzingVersion,
 } from '../../contract/assignment';
 import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
-import { DeadlineBook } from './deadlines';
 import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
 import { checkCorrection, checkStart, checkStop } from './event-rules';
 import { type IoFailure, ioFailed, ioSucceeded, ioWaiting, retryDelay, setAside } from './io';

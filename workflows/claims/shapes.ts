@@ -4,6 +4,7 @@ import type {
   ClaimLinesHandOver,
   CorrectionConfirmed,
 } from '../../contract/claims';
+import type { Problem } from '../../contract/shape';
 
 /*
  * The workflow's own check of what a signal or update hands it, without zod (kept out of the bundle;
@@ -11,7 +12,8 @@ import type {
  * naming the field and rule, never its value, and never fails the workflow.
  */
 
-export type Problem = string | undefined;
+// The field-by-field checks below keep their own wording ('lines[3].bedrag: …', 'Tekst: …'): senders and
+// tests read these texts, so they are not rebuilt on contract/shape.ts's combinators.
 
 const isoDate = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 // Control characters and lone surrogates fail every later database write of a string (see safe-text).

@@ -136,3 +136,14 @@ describe.each(Object.keys(samples) as (keyof typeof samples)[])('%s: light check
     expect(shapeProblem[kind](mutate(sample, [first as string], 12.5))).toMatch(new RegExp(`^${first}: `));
   });
 });
+
+describe('a field an event does not know', () => {
+  it('is named when it is a plain word, never quoted when it could be caller data (a BSN as key)', () => {
+    expect(shapeProblem.start({ ...samples.start, bsn: '999900006' })).toBe(
+      'bsn: is not a field of this event',
+    );
+    expect(shapeProblem.start({ ...samples.start, '999900006': 1 })).toBe(
+      'a field: is not a field of this event',
+    );
+  });
+});
