@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { endOfAmsterdamDay } from '../../calendar/amsterdam';
-import type { AssignmentActivities } from '../../contract/assignment';
+import type { AssignmentActivities, DeadlineState, EscalationInput } from '../../contract/assignment';
 import {
   type AssignmentInput,
   type AssignmentState,
@@ -256,6 +256,24 @@ async function sendOwed(a: Assignment, tracked: boolean): Promise<void> {
   }
 }
 
+/** What an escalation and its later resolution say about one deadline: the same key, parties and rule. */
+function escalationOf(a: Assignment, d: DeadlineState, lateWorkingDays: number): EscalationInput {
+  const t = a.toewijzing();
+  return {
+    idempotencyKey: `${a.workflowId()}:${d.id}`,
+    workflowId: a.workflowId(),
+    gemeente: t.gemeente,
+    aanbieder: t.aanbieder,
+    toewijzingNummer: t.toewijzingNummer,
+    action: d.action,
+    rule: d.rule,
+    owner: d.owner,
+    dueDate: d.due,
+    lateWorkingDays,
+    recipients: [...a.profile.escalation[d.owner]],
+  };
+}
+
 /** Escalates each missed deadline once, in the background: a slow receiver never holds up the lifecycle. */
 function startEscalations(
   a: Assignment,
@@ -267,21 +285,8 @@ function startEscalations(
   const now = Date.now();
   for (const d of a.toEscalate(now)) {
     a.escalated(d, now);
-    const t = a.toewijzing();
     const run = escalation
-      .escalate({
-        idempotencyKey: `${a.workflowId()}:${d.id}`,
-        workflowId: a.workflowId(),
-        gemeente: t.gemeente,
-        aanbieder: t.aanbieder,
-        toewijzingNummer: t.toewijzingNummer,
-        action: d.action,
-        rule: d.rule,
-        owner: d.owner,
-        dueDate: d.due,
-        lateWorkingDays: a.lateness(d.due, now),
-        recipients: [...a.profile.escalation[d.owner]],
-      })
+      .escalate(escalationOf(a, d, a.lateness(d.due, now)))
       .then(
         () => {
           if (tracked) a.ioSucceeded('escalate');
@@ -315,21 +320,10 @@ function startResolutions(
   escalating: Map<string, Promise<void>>,
 ): void {
   for (const d of a.resolve()) {
-    const t = a.toewijzing();
     const run = (escalating.get(d.id) ?? Promise.resolve())
       .then(() =>
         resolution.resolveEscalation({
-          idempotencyKey: `${a.workflowId()}:${d.id}`,
-          workflowId: a.workflowId(),
-          gemeente: t.gemeente,
-          aanbieder: t.aanbieder,
-          toewijzingNummer: t.toewijzingNummer,
-          action: d.action,
-          rule: d.rule,
-          owner: d.owner,
-          dueDate: d.due,
-          lateWorkingDays: d.lateWorkingDays ?? 0,
-          recipients: [...a.profile.escalation[d.owner]],
+          ...escalationOf(a, d, d.lateWorkingDays ?? 0),
           metOn: d.closedOn ?? a.today(Date.now()),
         }),
       )
