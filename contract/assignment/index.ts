@@ -14,6 +14,22 @@ export type {
   SendMessageInput,
   SendMessageResult,
 } from './activities';
+export {
+  type AssignmentClaimActivities,
+  type AssignmentClaimsState,
+  type AssignmentLineStatus,
+  type AssignmentLineView,
+  type ClaimFindingView,
+  type ConfirmCorrectionEvent,
+  type CorrectionProposal,
+  confirmCorrectionUpdate,
+  type HandOverClaimLinesInput,
+  type PaymentEvent,
+  type PaymentRecordInput,
+  recordPaymentUpdate,
+  type SettlementInput,
+  type SettlementView,
+} from './claims';
 export { retour302Key } from './keys';
 export {
   type RefusalClass,
