@@ -1,15 +1,15 @@
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { afterEach, beforeEach } from 'vitest';
+import { handOverClaimLines } from '../../activities/claims';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import type { IsoDate } from '../../calendar/iso-date';
-import { handOverClaimLines } from '../../activities/claims';
 import { loadContracts } from '../../config/contracts';
 import { loadProfiles } from '../../config/profiles';
 import type {
   AssignmentActivities,
-  AssignmentProjection,
   AssignmentClaimActivities,
+  AssignmentProjection,
   ClaimPeriodInput,
   EscalationInput,
   HandOverClaimLinesInput,
@@ -84,7 +84,8 @@ export function recordingActivities(
     },
     async handOverClaimLines(input) {
       // Recorded once per key, as the batch takes it once.
-      if (!handOvers.some((h) => h.handOver.handOverKey === input.handOver.handOverKey)) handOvers.push(input);
+      if (!handOvers.some((h) => h.handOver.handOverKey === input.handOver.handOverKey))
+        handOvers.push(input);
       if (options.batch === 'real') await handOverClaimLines(input);
     },
     async recordSettlement(input) {
