@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type ContractRegistry, loadContracts } from '../config/contracts';
 import type {
@@ -25,7 +25,9 @@ export interface ClaimActivityDeps {
  * Hands an assignment's lines to the batch of (aanbieder, gemeente, month): signal-with-start by
  * claimsBatchWorkflowId on the worker's own task queue. The batch ignores a repeated handOverKey, so a
  * retried activity never claims twice. A hand-over that is not a valid ClaimLinesHandOver is refused
- * for good (non-retryable), naming the field: it would be refused by the batch anyway.
+ * for good (non-retryable 'HandOverRefused'), naming the field: the batch would refuse it anyway. A
+ * batch that has ended is never started again for the same month (a second 323 with the same
+ * DeclaratieNummer): 'BatchClosed', and the assignment hands the lines to a later batch.
  */
 export async function handOverClaimLines(
   input: HandOverClaimLinesInput,
@@ -42,15 +44,41 @@ export async function handOverClaimLines(
   }
   const ctx = Context.current();
   const client = temporal ?? ctx.client;
-  await client.workflow.signalWithStart(claimsBatchWorkflowType, {
-    taskQueue: ctx.info.taskQueue,
-    workflowId: claimsBatchWorkflowId(input.aanbieder, input.gemeente, input.maand),
-    args: [
-      { aanbieder: input.aanbieder, gemeente: input.gemeente, maand: input.maand, profile: input.profile },
-    ],
-    signal: claimLinesSignal,
-    signalArgs: [input.handOver],
-  });
+  const workflowId = claimsBatchWorkflowId(input.aanbieder, input.gemeente, input.maand);
+  const closed = () =>
+    ApplicationFailure.create({
+      type: 'BatchClosed',
+      message: `the batch ${workflowId} has ended: hand the lines to a later batch`,
+      nonRetryable: true,
+    });
+  // Asked first as well: not every server applies the reuse policy to signal-with-start (the test server).
+  if ((await batchStatus(client, workflowId)) === 'closed') throw closed();
+  try {
+    await client.workflow.signalWithStart(claimsBatchWorkflowType, {
+      taskQueue: ctx.info.taskQueue,
+      workflowId,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [
+        { aanbieder: input.aanbieder, gemeente: input.gemeente, maand: input.maand, profile: input.profile },
+      ],
+      signal: claimLinesSignal,
+      signalArgs: [input.handOver],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    throw closed();
+  }
+}
+
+/** Whether the batch runs, has ended (any closed run), or was never started. */
+async function batchStatus(client: Pick<Client, 'workflow'>, workflowId: string) {
+  try {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    return d.status.name === 'RUNNING' ? 'running' : 'closed';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'none';
+    throw err;
+  }
 }
 
 export function createClaimActivities({ db, contracts, temporal }: ClaimActivityDeps) {

@@ -12,10 +12,16 @@ import {
   stopUpdate,
   type ToewijzingVersion,
 } from '../../contract/assignment';
-import { antwoordSignal, claimLineOutcomeSignal, claimsBatchWorkflowId } from '../../contract/claims';
+import {
+  antwoordSignal,
+  batchStateQuery,
+  claimLineOutcomeSignal,
+  claimsBatchWorkflowId,
+} from '../../contract/claims';
 import {
   type AssignmentHandle,
   eventually,
+  profiles,
   type RecordedActivities,
   recordingActivities,
   useAssignmentHarness,
@@ -100,6 +106,7 @@ async function refusal(run: Promise<unknown>): Promise<string> {
   throw new Error('expected a refusal');
 }
 
+const inputProfile = (gemeente: string) => profiles.profileFor(gemeente);
 const sum = (lines: { bedrag: number; debetCredit?: 'D' | 'C' }[]) =>
   lines.reduce((t, l) => t + (l.debetCredit === 'C' ? -l.bedrag : l.bedrag), 0);
 const handedIn = (acts: RecordedActivities, workflowId: string) =>
@@ -324,6 +331,40 @@ describe('assignment claims (patch claim-lines)', () => {
       const xsd = validateWithXsd(second.xml, xsdPath('323'));
       expect(xsd.valid, xsd.output).toBe(true);
       expect(second.sent.bericht.Declaratie.TotaalIngediendBedrag.TotaalBedrag).toBe(Math.abs(sum(lines)));
+    });
+  });
+
+  it('a batch that has ended is not started again: its month’s lines go to the next open batch as earlier-month lines', async () => {
+    const acts = recordingActivities({ batch: 'real' });
+    const d = batchDoubles(h.env.client);
+    const { worker, taskQueue } = await createTestWorker(h.env, { ...acts, ...withoutEscalate(d) });
+    await worker.runUntil(async () => {
+      const ontvangen = await today();
+      const m1 = firstOfMonthAfter(ontvangen);
+      const m2 = firstOfMonthAfter(m1);
+      const v = toewijzing(0, '0384', { ingangsdatum: m1, einddatum: addDays(m2, 20), ontvangen });
+      const handle = await h.startAssignment(v, taskQueue);
+      // The batch of m1 ran and ended before this assignment's line came.
+      const closed = await h.env.client.workflow.start('claimsBatchWorkflow', {
+        taskQueue,
+        workflowId: claimsBatchWorkflowId(aanbieder, '0384', m1.slice(0, 7)),
+        args: [{ aanbieder, gemeente: '0384', maand: m1.slice(0, 7), profile: inputProfile('0384') }],
+      });
+      await eventually(async () => (await closed.query(batchStateQuery)).status, 'the batch running');
+      await closed.terminate('ended');
+      await skipTo(m1);
+      await handle.executeUpdate(startUpdate, { args: [{ eventId: 'start', begindatum: m1 }] });
+      await skipTo(addDays(m2, 2));
+      const s = await until(handle, 'the line re-handed', (x) =>
+        (x.claims?.lines[0]?.batchWorkflowId ?? '').endsWith(m2.slice(0, 7)),
+      );
+      expect(s.claims?.lines).toHaveLength(1);
+      const later = acts.handOvers.find((x) => x.maand === m2.slice(0, 7));
+      expect(later?.handOver.lines[0]).toMatchObject({ correctie: true, productPeriode: { begindatum: m1 } });
+      await skipTo(addDays(firstOfMonthAfter(m2), 10));
+      const [sent] = await eventually(() => (d.submitted.length ? d.submitted : undefined), 'the 323');
+      expect(sent?.input.maand).toBe(m2.slice(0, 7));
+      expect(sent?.input.lines.some((l) => l.productPeriode.begindatum === m1)).toBe(true);
     });
   });
 

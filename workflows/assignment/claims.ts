@@ -304,6 +304,29 @@ export class Claims {
     this.w.pending = this.w.pending.filter((p) => p.key !== key);
   }
 
+  /**
+   * The hand-over could not reach its batch: one that has ended ('BatchClosed') → the lines go to the
+   * current month's batch as earlier-month lines; anything else (or already the current month) → each
+   * line gets a proposal naming the failure, for a person to decide.
+   */
+  handOverFailed(h: ClaimsHost, key: string, errorType: string, reason: string, today: IsoDate): void {
+    const failed = this.w.pending.find((p) => p.key === key);
+    this.handedOver(key);
+    if (!failed) return;
+    const later = monthOf(today);
+    if (errorType === 'BatchClosed' && failed.maand < later) {
+      const lines = failed.lines.map((l) => ({ ...l, correctie: true }));
+      this.handOver(h, `${h.workflowId}:terug:${this.w.handOvers}`, later, lines);
+      return;
+    }
+    for (const l of failed.lines) {
+      const line = this.pub.lines.find((v) => v.referentieNummer === l.referentieNummer);
+      if (!line) continue;
+      line.status = 'afgewezen';
+      this.proposeFor(h, line, [], today, { rule: errorType, reason });
+    }
+  }
+
   // ---- outcomes from the batch ----
 
   /** Applies one outcome; the same one again (at-least-once delivery) changes nothing. */

@@ -468,13 +468,21 @@ async function handClaims(a: Assignment): Promise<void> {
     claims.computeMonths(a.claimsHost(), contract, today);
   }
   for (const h of [...claims.w.pending]) {
-    await claimIo.handOverClaimLines({
-      ...parties,
-      maand: h.maand,
-      profile: a.profile,
-      handOver: { assignmentWorkflowId: a.workflowId(), handOverKey: h.key, lines: h.lines },
-    });
-    claims.handedOver(h.key);
+    try {
+      await claimIo.handOverClaimLines({
+        ...parties,
+        maand: h.maand,
+        profile: a.profile,
+        handOver: { assignmentWorkflowId: a.workflowId(), handOverKey: h.key, lines: h.lines },
+      });
+      claims.handedOver(h.key);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      // Only non-retryable failures end here (BatchClosed, HandOverRefused): a later batch, or a person.
+      const reason = err.cause instanceof ApplicationFailure ? err.cause.message : 'hand-over failed';
+      log.warn('claim lines not handed over', { key: h.key, errorType: failureType(err) });
+      claims.handOverFailed(a.claimsHost(), h.key, failureType(err), reason, today);
+    }
   }
   claims.settleIfDue(a.claimsHost(), today);
   const settlement = claims.pub.settlement;
