@@ -393,6 +393,19 @@ describe('assignment claims (patch claim-lines)', () => {
       const s = await until(handle, 'two lines', (x) => (x.claims?.lines.length ?? 0) === 2);
       const [l1, l2] = s.claims?.lines ?? [];
       if (!l1 || !l2) throw new Error('no lines');
+      // A malformed outcome and one from another batch are dropped, never failing the workflow.
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: l2.referentieNummer,
+        batchWorkflowId: l2.batchWorkflowId,
+        status: 'awarded',
+        bedrag: 'all of it',
+      } as never);
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: l2.referentieNummer,
+        batchWorkflowId: 'declaratie:42420001:1916:1999-01',
+        status: 'awarded',
+        bedrag: l2.bedrag,
+      });
       await handle.signal(claimLineOutcomeSignal, {
         referentieNummer: l1.referentieNummer,
         batchWorkflowId: l1.batchWorkflowId,
@@ -400,6 +413,7 @@ describe('assignment claims (patch claim-lines)', () => {
         bedrag: l1.bedrag,
       });
       const waiting = await until(handle, 'one award', (x) => x.claims?.lines[0]?.status === 'toegekend');
+      expect(waiting.claims?.lines[1]?.status).toBe('aangeboden');
       expect(waiting.claims?.settlement).toBeUndefined();
       expect(waiting.claims?.waitingFor).toContain(l2.referentieNummer);
       expect(acts.settlements).toEqual([]);
