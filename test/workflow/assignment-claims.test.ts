@@ -472,9 +472,10 @@ describe('assignment claims (patch claim-lines)', () => {
     });
   });
 
-  it('seed protocol over a year: 12 monthly hand-overs = 13 × tariff; a temporary stop over a CAK period = 12 × tariff; death mid-period billed to that period’s end', async () => {
-    const acts = recordingActivities();
-    const { worker, taskQueue } = await createTestWorker(h.env, acts);
+  it('seed protocol over a year: 12 monthly hand-overs = 13 × tariff; a temporary stop over a CAK period = 12 × tariff; death mid-period billed to that period’s end; twelve 323s', async () => {
+    const acts = recordingActivities({ batch: 'real' });
+    const d = batchDoubles(h.env.client);
+    const { worker, taskQueue } = await createTestWorker(h.env, { ...acts, ...withoutEscalate(d) });
     await worker.runUntil(async () => {
       // CAK year 2029 runs from Monday 1 January to Sunday 30 December (52 ISO weeks).
       await skipTo('2029-01-01');
@@ -517,6 +518,14 @@ describe('assignment claims (patch claim-lines)', () => {
       expect(sum(deathHanded.flatMap((x) => x.handOver.lines))).toBe(6 * 22360);
       const june = deathHanded[5]?.handOver.lines[0];
       expect(june?.productPeriode).toEqual({ begindatum: '2029-06-01', einddatum: '2029-06-17' });
+      // One 323 per month, each month's own lines (the batch waits until the month's last CAK period ended).
+      await eventually(() => d.submitted.length >= 12 || undefined, 'twelve 323s');
+      expect(d.submitted.map((x) => x.input.maand)).toEqual(months);
+      for (const x of d.submitted) {
+        expect(x.input.lines.every((l) => l.productPeriode.begindatum.startsWith(x.input.maand))).toBe(true);
+        expect(x.sent.bericht.Declaratie.TotaalIngediendBedrag.TotaalBedrag).toBe(sum(x.input.lines));
+      }
+      expect(sum(d.submitted.flatMap((x) => x.input.lines))).toBe((13 + 12 + 6) * 22360);
       // Every line in euro's: volume = amount, no tariff (CS339).
       for (const l of fullHanded.flatMap((x) => x.handOver.lines)) {
         expect(l).toMatchObject({ eenheid: '83', volume: l.bedrag, debetCredit: 'D' });
