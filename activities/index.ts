@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ContractRegistry } from '../config/contracts';
 import type { AssignmentActivities } from '../contract/assignment';
 import type { MessagingActivities } from '../contract/messaging';
 import type { Database } from '../db';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   transport?: Transport;
   /** The inbound path the poller stores and routes fetched messages through. */
   inbound?: Pick<Inbound, 'receiveMessage' | 'recordUnavailable'> & Partial<Pick<Inbound, 'resumeStranded'>>;
+  /** Contracts loaded at start-up (config/contracts); unset = the shipped config/ folder's, on first use. */
+  contracts?: ContractRegistry;
   /** The Temporal client the sender signals delivered 305/307s to their workflows with (outboxDelivered). */
   temporal?: Pick<Client, 'workflow'>;
 }

@@ -1,5 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../../calendar/iso-date';
+import type { ProtocolProfile } from '../../calendar/profile';
 import type { Contract } from '../../declaratie';
 import type { ClaimLine, ClaimLinesHandOver, Maand } from '../claims';
 
@@ -59,6 +60,12 @@ export interface CorrectionProposal {
   status: 'voorgesteld' | 'bevestigd' | 'opgegeven';
   /** The correction term's last day (the seed protocol: 10 working days after the rejection). */
   due?: IsoDate;
+  /** Without a term: which profile lacks one and why (e.g. iWmo 3.2 sets none). */
+  termijn?: string;
+  /** The proposal changes something the codes do not settle (a volume, a code without a prescription). */
+  controleNodig?: boolean;
+  /** The rule the batch named when it handed the line back (a 'returned' outcome), if that caused it. */
+  teruggegeven?: { rule: string; reason: string };
 }
 
 /** What a person decides about a proposal. `eventId` makes the call idempotent like start/stop. */
@@ -105,6 +112,23 @@ export interface AssignmentClaimsState {
   waitingFor?: string;
 }
 
+/**
+ * An awarded line turned out wrong: propose a credit of it (VorigReferentieNummer, same volume and
+ * amount, IV091) and a new debit with the corrected volume/period. Both go to a later 323 than the
+ * original's (TR316) once a person confirms the proposal (`confirmCorrectionUpdate`). Volume 0: credit only.
+ */
+export interface ReviseAwardedLineEvent {
+  eventId: string;
+  referentieNummer: string;
+  volume: number;
+  productPeriode?: { begindatum: IsoDate; einddatum: IsoDate };
+}
+
+export const reviseAwardedLineUpdate = defineUpdate<
+  { accepted: true; correctionId: string },
+  [ReviseAwardedLineEvent]
+>('reviseAwardedLine');
+
 export const confirmCorrectionUpdate = defineUpdate<
   { accepted: true; correctionId: string; status: CorrectionProposal['status'] },
   [ConfirmCorrectionEvent]
@@ -123,6 +147,8 @@ export interface HandOverClaimLinesInput {
   gemeente: string;
   maand: Maand;
   handOver: ClaimLinesHandOver;
+  /** The gemeente's profile: the batch's input when the hand-over starts it. */
+  profile: ProtocolProfile;
 }
 
 /** Written once per assignment (idempotent by workflowId); the webhook is signed like escalations. */

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TrackedDeadline } from '../../calendar/deadline-book';
 import type { Party, ProtocolProfile } from '../../calendar/profile';
+import type { AssignmentClaimsState } from './claims';
 import type { CorrectionEvent, RetourReceived, StartEvent, StopEvent, ToewijzingVersion } from './schemas';
 
 export type {
@@ -26,7 +27,9 @@ export {
   type HandOverClaimLinesInput,
   type PaymentEvent,
   type PaymentRecordInput,
+  type ReviseAwardedLineEvent,
   recordPaymentUpdate,
+  reviseAwardedLineUpdate,
   type SettlementInput,
   type SettlementView,
 } from './claims';
@@ -169,6 +172,8 @@ export interface AssignmentState {
   /** Billing periods whose end has been handed to the claims hook. */
   claimPeriods: { start: string; end: string }[];
   io?: IoState;
+  /** Behind patch 'claim-lines': the lines claimed, why not (findings), corrections, settlement, payment. */
+  claims?: AssignmentClaimsState;
 }
 
 /**

@@ -1,16 +1,22 @@
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { afterEach, beforeEach } from 'vitest';
+import { handOverClaimLines } from '../../activities/claims';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
 import type { IsoDate } from '../../calendar/iso-date';
+import { loadContracts } from '../../config/contracts';
 import { loadProfiles } from '../../config/profiles';
 import type {
   AssignmentActivities,
+  AssignmentClaimActivities,
   AssignmentProjection,
   ClaimPeriodInput,
   EscalationInput,
+  HandOverClaimLinesInput,
+  PaymentRecordInput,
   ResolutionInput,
   SendMessageInput,
+  SettlementInput,
 } from '../../contract/assignment';
 import {
   type AssignmentInput,
@@ -29,21 +35,35 @@ import { createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
  * recording every call, plus a builder for toewijzing versions. Client data never appears: a clientRef.
  */
 
-export interface RecordedActivities extends AssignmentActivities {
+export interface RecordedActivities extends AssignmentActivities, AssignmentClaimActivities {
   sent: SendMessageInput[];
   escalations: EscalationInput[];
   resolutions: ResolutionInput[];
   projections: AssignmentProjection[];
   claims: ClaimPeriodInput[];
+  handOvers: HandOverClaimLinesInput[];
+  settlements: SettlementInput[];
+  payments: PaymentRecordInput[];
 }
+
+const contracts = loadContracts(undefined, undefined);
 
 /**
  * `deliver: 'at-once'` (default) plays the outbox's sender with the transport up: each 305/307 is
  * signalled delivered (outboxDelivered) at the moment it was written, in the server's time. 'manual'
  * plays a transport that is down: the test signals delivery itself.
  */
-export function recordingActivities(options: { deliver?: 'at-once' | 'manual' } = {}): RecordedActivities {
+/**
+ * `batch: 'real'` hands claim lines to the real claims batch workflow (the real handOverClaimLines, so
+ * the worker must also serve the batch's activities); 'record' (default) only records them.
+ */
+export function recordingActivities(
+  options: { deliver?: 'at-once' | 'manual'; batch?: 'real' | 'record' } = {},
+): RecordedActivities {
   const deliver = options.deliver ?? 'at-once';
+  const handOvers: HandOverClaimLinesInput[] = [];
+  const settlements: SettlementInput[] = [];
+  const payments: PaymentRecordInput[] = [];
   const sent: SendMessageInput[] = [];
   const byKey = new Map<string, string>();
   const escalations: EscalationInput[] = [];
@@ -56,6 +76,24 @@ export function recordingActivities(options: { deliver?: 'at-once' | 'manual' } 
     resolutions,
     projections,
     claims,
+    handOvers,
+    settlements,
+    payments,
+    async contractFor(input) {
+      return contracts.contractFor(input.aanbieder, input.gemeente);
+    },
+    async handOverClaimLines(input) {
+      // Recorded once per key, as the batch takes it once.
+      if (!handOvers.some((h) => h.handOver.handOverKey === input.handOver.handOverKey))
+        handOvers.push(input);
+      if (options.batch === 'real') await handOverClaimLines(input);
+    },
+    async recordSettlement(input) {
+      settlements.push(input);
+    },
+    async recordPayment(input) {
+      payments.push(input);
+    },
     async sendMessage(input) {
       const existing = byKey.get(input.idempotencyKey);
       if (existing) return { outboxId: existing, identificatie: existing, duplicate: true };

@@ -6,7 +6,9 @@ import { addDays, type IsoDate } from '../../calendar/iso-date';
 import {
   type AssignmentState,
   assignmentWorkflowId,
+  confirmCorrectionUpdate,
   outboxDeliveredSignal,
+  recordPaymentUpdate,
   retourSignal,
   startUpdate,
   stateQuery,
@@ -17,6 +19,7 @@ import {
 import {
   antwoordSignal,
   type ClaimLine,
+  claimLineOutcomeSignal,
   claimLinesSignal,
   claimsBatchWorkflowId,
 } from '../../contract/claims';
@@ -177,6 +180,62 @@ async function deliver(ctx: ScenarioContext, handle: Handle, type: 'WMO305' | 'W
 }
 
 export const historyScenarios: HistoryScenario[] = [
+  {
+    name: 'claim-lines',
+    covers:
+      'patch claim-lines (issue 15): a month of care → its line computed and handed to the batch, rejected (0611) → proposal confirmed → resubmitted, awarded → settlement (iWmo 3.2: no payment term) → payment → the workflow ends',
+    async run(ctx) {
+      const v = toewijzing(4020, ctx.day0, {
+        gemeente: '0384',
+        aanbieder: '42420001',
+        clientRef: clientRefOf(0),
+        product: { categorie: '01', code: '01A01' },
+        einddatum: addDays(ctx.day0, 27),
+      });
+      const { handle, ids } = await startAssignment(ctx, v);
+      await sentOf(ctx.acts, 'WMO302', 1);
+      await start(handle, 'start-1', ctx.day0);
+      await answer(ctx, handle, 'WMO305', 0);
+      await ctx.env.sleep(11 * day);
+      await stop(handle, 'stop-1', await today(ctx), '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      await ctx.env.sleep(21 * day);
+      const offered = await waitState(ctx, handle, 'the line handed over', (s) => !!s.claims?.lines[0]);
+      const line = offered.claims?.lines[0];
+      if (!line) throw new Error('no line');
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: line.referentieNummer,
+        batchWorkflowId: line.batchWorkflowId,
+        status: 'rejected',
+        retourCodes: ['0611'],
+      });
+      const proposed = await waitState(ctx, handle, 'the proposal', (s) => !!s.claims?.corrections[0]);
+      const correctionId = proposed.claims?.corrections[0]?.correctionId as string;
+      await handle.executeUpdate(confirmCorrectionUpdate, {
+        args: [{ eventId: 'confirm-1', correctionId, besluit: 'bevestigen' }],
+      });
+      const resubmitted = await waitState(ctx, handle, 'the resubmission', (s) => !!s.claims?.lines[1]);
+      const again = resubmitted.claims?.lines[1];
+      if (!again) throw new Error('no resubmission');
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: again.referentieNummer,
+        batchWorkflowId: again.batchWorkflowId,
+        status: 'awarded',
+        bedrag: again.bedrag,
+      });
+      await waitState(ctx, handle, 'the settlement', (s) => !!s.claims?.settlement);
+      await handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ eventId: 'pay-1', betaaldatum: await today(ctx), bedrag: again.bedrag }],
+      });
+      const final = await finalState(handle, 'gestopt');
+      expectThat(final.claims?.settlement?.status === 'betaald', 'paid');
+      expectThat(
+        ctx.acts.handOvers.length === 2 && ctx.acts.settlements.length === 1,
+        'two hand-overs, one settlement',
+      );
+      return ids;
+    },
+  },
   {
     name: 'delivered-late',
     deliver: 'manual',

@@ -22,6 +22,7 @@ import {
   type ToewijzingVersion,
 } from '../../contract/assignment';
 import { compareToewijzingVersions, isDeletedToewijzing } from '../../iwmo/toewijzing-version';
+import { Claims, type ClaimsHost, type ClaimsWork } from './claims';
 import { careWindow, currentDelivery, findDelivery, runningDelivery, startedEver } from './deliveries';
 import { checkCorrection, checkStart, checkStop } from './event-rules';
 import { type IoFailure, ioFailed, ioSucceeded, ioWaiting, retryDelay, setAside } from './io';
@@ -63,6 +64,8 @@ export interface CarriedState extends AssignmentState {
   awaiting?: Record<string, AwaitingDelivery>;
   /** Delivery signals that overtook the outbox write's result (the poller was quicker), by owed key. */
   early?: Record<string, OutboxDelivered>;
+  /** Behind 'claim-lines': the private half of the claims state (full lines, queued I/O, dedupe keys). */
+  claimsWork?: ClaimsWork;
 }
 
 export interface AwaitingDelivery {
@@ -95,6 +98,7 @@ export const publicFields = [
   'profileId',
   'claimPeriods',
   'io',
+  'claims',
 ] as const satisfies readonly (keyof AssignmentState)[];
 type Unlisted = Exclude<keyof AssignmentState, (typeof publicFields)[number]>;
 const everyPublicFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -115,6 +119,7 @@ export interface AssignmentSummary {
 export class Assignment {
   private readonly s: CarriedState;
   private readonly book: DeadlineBook;
+  private readonly ledger: Claims | undefined;
 
   /** The version the workflow was started with, taken in by `init` (a carried state already has it). */
   private firstVersion: ToewijzingVersion | undefined;
@@ -127,9 +132,22 @@ export class Assignment {
   constructor(
     input: AssignmentInput,
     private readonly countFromDelivery = false,
+    claimLines = false,
   ) {
     this.s = (input.carried as CarriedState | undefined) ?? freshState(input);
     this.book = new DeadlineBook(this.s.deadlines, this.s.profile, () => ++this.s.seq);
+    if (claimLines && (!this.s.claims || !this.s.claimsWork)) {
+      // A run from before the patch continues here: months from the next unclaimed period on.
+      const fresh = Claims.fresh(
+        this.s.lastClaimedEnd ? addDays(this.s.lastClaimedEnd, 1) : input.toewijzing.ingangsdatum,
+      );
+      this.s.claims = fresh.pub;
+      this.s.claimsWork = fresh.w;
+    }
+    this.ledger =
+      claimLines && this.s.claims && this.s.claimsWork
+        ? new Claims(this.s.claims, this.s.claimsWork, this.book, this.s.profile)
+        : undefined;
     this.firstVersion = input.carried === undefined ? input.toewijzing : undefined;
   }
 
@@ -664,10 +682,51 @@ export class Assignment {
   /** Every message sent and answered, every period handed to claims, and nothing more can come. */
   finished(): boolean {
     if (this.s.owed.length > 0 || this.book.hasOpen() || this.undelivered()) return false;
+    // Behind 'claim-lines': every line final, the settlement written and paid (or its watch over).
+    if (this.ledger && !this.ledger.done(this.claimsHost())) return false;
     const { status } = this.s;
     if (status === 'verwijderd' || status === 'beeindigd') return true;
     // After a definitive stop: wait until the last period with care has been handed to claims.
     return status === 'gestopt' && this.nextClaimPeriod() === undefined;
+  }
+
+  // ---- claims (behind 'claim-lines', see claims.ts) ----
+
+  /** The claims ledger, when this run claims lines (patch 'claim-lines'). */
+  claims(): Claims | undefined {
+    return this.ledger;
+  }
+
+  /** What the claims ledger needs to know of the assignment. */
+  claimsHost(): ClaimsHost {
+    const { status } = this.s;
+    return {
+      workflowId: this.s.workflowId,
+      toewijzing: this.s.toewijzing,
+      deliveries: this.s.deliveries,
+      startReported: (d) => this.startReported(d),
+      careOver: status === 'gestopt' || status === 'beeindigd',
+      deleted: status === 'verwijderd',
+    };
+  }
+
+  /** The 305 reached the gemeente and was not rejected: approved, or delivered (in the outbox is not enough). */
+  private startReported(d: DeliveryState): boolean {
+    if (d.start.status === 'approved') return true;
+    if (d.start.status !== 'sent') return false;
+    if (!this.countFromDelivery) return true;
+    const record = this.s.messages.find(
+      (m) => m.direction === 'out' && m.identificatie === d.start.identificatie && m.type === 'WMO305',
+    );
+    return !!record && record.status !== 'in-outbox';
+  }
+
+  /** Day-driven claims changes (a payment watch ending) and what the state says it waits for. */
+  claimsDayPassed(now: number): void {
+    if (!this.ledger) return;
+    this.ledger.onDayPassed(this.today(now));
+    const h = this.claimsHost();
+    this.ledger.refreshWaitingFor(h, h.careOver);
   }
 
   /** The next moment something is due: a deadline's end, the toewijzing's end, a billing period's end. */
@@ -680,6 +739,10 @@ export class Assignment {
     if (end && end >= today && this.s.status !== 'verwijderd') candidates.push(end);
     const period = this.nextClaimPeriod();
     if (period) candidates.push(period.end);
+    const month = this.ledger?.nextMoment(this.claimsHost());
+    if (month) candidates.push(month);
+    const watch = this.ledger?.watchEnd();
+    if (watch) candidates.push(watch);
     const first = candidates.sort()[0];
     return first === undefined ? undefined : endOfAmsterdamDay(first).getTime() + 1;
   }

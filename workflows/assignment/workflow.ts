@@ -12,21 +12,30 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { endOfAmsterdamDay } from '../../calendar/amsterdam';
-import type { AssignmentActivities, DeadlineState, EscalationInput } from '../../contract/assignment';
+import type {
+  AssignmentActivities,
+  AssignmentClaimActivities,
+  DeadlineState,
+  EscalationInput,
+} from '../../contract/assignment';
 import {
   type AssignmentInput,
   type AssignmentState,
+  confirmCorrectionUpdate,
   correctionUpdate,
   eventRefusedType,
   outboxDeliveredSignal,
   type RefusalDetails,
+  recordPaymentUpdate,
   refusalClass,
   retourSignal,
+  reviseAwardedLineUpdate,
   startUpdate,
   stateQuery,
   stopUpdate,
   toewijzingSignal,
 } from '../../contract/assignment';
+import { claimLineOutcomeSignal } from '../../contract/claims';
 import {
   WmoAanbieder,
   WmoClientRef,
@@ -36,6 +45,8 @@ import {
   WmoOverdue,
   WmoStatus,
 } from '../../contract/search-attributes';
+import { type ClaimShapes, claimShapeProblem } from './claim-shapes';
+import { ClaimRefusal } from './claims';
 import { type ShapeOf, shapeProblem } from './event-shapes';
 import { refuse } from './refusal';
 import { unsafeTextIn } from './safe-text';
@@ -78,6 +89,11 @@ const boundedReadModel = proxyActivities<Pick<AssignmentActivities, 'recordAssig
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 6 },
 });
+/** Claims I/O (behind 'claim-lines'): retried until it succeeds, like the read model of unpatched runs. */
+const claimIo = proxyActivities<AssignmentClaimActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
 const resolution = proxyActivities<Pick<AssignmentActivities, 'resolveEscalation'>>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '10 seconds', maximumInterval: '1 hour', maximumAttempts: 30 },
@@ -89,12 +105,15 @@ const patches = {
   safeText: 'safe-text',
   deliveryDeadlines: 'delivery-deadlines',
   escalationResolved: 'escalation-resolved',
+  claimLines: 'claim-lines',
 } as const;
 export interface Patches {
   ioFailing: boolean;
   safeText: boolean;
   deliveryDeadlines: boolean;
   escalationResolved: boolean;
+  /** Issue 15: claim lines, outcomes, corrections, settlement and payment (workflows/assignment/claims.ts). */
+  claimLines: boolean;
 }
 // Webhook receivers can be down for a while: retry for about a day, without holding up the lifecycle.
 const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
@@ -111,8 +130,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     safeText: patched(patches.safeText),
     deliveryDeadlines: patched(patches.deliveryDeadlines),
     escalationResolved: patched(patches.escalationResolved),
+    claimLines: patched(patches.claimLines),
   };
-  const a = new Assignment(input, p.deliveryDeadlines);
+  const a = new Assignment(input, p.deliveryDeadlines, p.claimLines);
   let changes = 0;
   const changed = <T>(result: T): T => {
     changes++;
@@ -153,6 +173,26 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     validator: (e) => a.validateCorrection(parsed('correction', e), Date.now()),
   });
 
+  setHandler(claimLineOutcomeSignal, (o) => {
+    const problem = claimShapeProblem.outcome(o) ?? unsafeTextIn(o);
+    if (problem) return void log.warn('claimLineOutcome signal refused', { problem });
+    const claims = a.claims();
+    if (!claims) return void log.warn('claimLineOutcome signal ignored: this run claims no lines');
+    if (claims.outcome(a.claimsHost(), o, a.today(Date.now()))) changed(undefined);
+  });
+  setHandler(
+    confirmCorrectionUpdate,
+    (e) => changed(claimsOf(a).confirm(a.claimsHost(), e, a.today(Date.now()))),
+    { validator: (e) => claimCheck(() => claimsOf(a).validateConfirm(claimParsed('confirm', e))) },
+  );
+  setHandler(reviseAwardedLineUpdate, (e) => changed(claimsOf(a).revise(a.claimsHost(), e)), {
+    validator: (e) => claimCheck(() => claimsOf(a).validateRevise(a.claimsHost(), claimParsed('revise', e))),
+  });
+  setHandler(recordPaymentUpdate, (e) => changed(claimsOf(a).pay(e, a.today(Date.now()))), {
+    validator: (e) =>
+      claimCheck(() => claimsOf(a).validatePayment(claimParsed('payment', e), a.today(Date.now()))),
+  });
+
   a.init(workflowInfo().workflowId, Date.now());
   let periodBoundary = false;
   let published = '';
@@ -166,6 +206,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     if (p.escalationResolved)
       startResolutions(a, escalations, () => changed(undefined), p.ioFailing, escalating);
     periodBoundary = (await handClaimPeriods(a, p.ioFailing)) || periodBoundary;
+    if (p.claimLines) await handClaims(a);
     a.refresh(Date.now());
     if (p.ioFailing) await publishTracked(a, shown);
     else published = await publish(a, published);
@@ -206,6 +247,35 @@ function parsed<K extends 'start' | 'stop' | 'correction'>(kind: K, value: unkno
   const unsafe = unsafeTextIn(value);
   if (unsafe) refuse('Tekst', unsafe);
   return value as ShapeOf[K];
+}
+
+/** The claims ledger of a run that claims lines; an update on an older run is refused by its rule. */
+function claimsOf(a: Assignment) {
+  const claims = a.claims();
+  if (!claims) throw new ClaimRefusal('claims-niet-actief', 'this run of the assignment claims no lines');
+  return claims;
+}
+
+/** Runs a claims validator: a ClaimRefusal becomes the EventRefused failure naming its rule. */
+function claimCheck(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (!(err instanceof ClaimRefusal)) throw err;
+    throw ApplicationFailure.create({
+      type: eventRefusedType,
+      message: err.message,
+      details: [{ rule: err.rule, retourCode: '', class: refusalClass(err.rule) } satisfies RefusalDetails],
+      nonRetryable: true,
+    });
+  }
+}
+
+/** Checks a claims update's argument against its shape (refused by rule 'Schema', like the events). */
+function claimParsed<K extends keyof ClaimShapes>(kind: K, value: unknown): ClaimShapes[K] {
+  const problem = claimShapeProblem[kind](value) ?? unsafeTextIn(value);
+  if (problem !== undefined) throw new ClaimRefusal('Schema', problem);
+  return value as ClaimShapes[K];
 }
 
 /** The failure's type: the ApplicationFailure's type, or the kind of failure (TimeoutFailure, …). */
@@ -380,6 +450,58 @@ async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolea
     handed = true;
   }
   return handed;
+}
+
+/**
+ * Behind 'claim-lines': computes the lines of every month whose amounts became final (the contract read
+ * by `contractFor`), hands queued lines to their batches, records the settlement once every line is
+ * final and the payments that came in. Each call is keyed, so a retry after a crash repeats nothing.
+ */
+async function handClaims(a: Assignment): Promise<void> {
+  const claims = a.claims();
+  if (!claims) return;
+  const t = a.toewijzing();
+  const parties = { aanbieder: t.aanbieder, gemeente: t.gemeente };
+  const today = a.today(Date.now());
+  if (claims.monthsDue(a.claimsHost(), today).length > 0) {
+    const contract = await claimIo.contractFor(parties);
+    claims.computeMonths(a.claimsHost(), contract, today);
+  }
+  for (const h of [...claims.w.pending]) {
+    try {
+      await claimIo.handOverClaimLines({
+        ...parties,
+        maand: h.maand,
+        profile: a.profile,
+        handOver: { assignmentWorkflowId: a.workflowId(), handOverKey: h.key, lines: h.lines },
+      });
+      claims.handedOver(h.key);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      // Only non-retryable failures end here (BatchClosed, HandOverRefused): a later batch, or a person.
+      const reason = err.cause instanceof ApplicationFailure ? err.cause.message : 'hand-over failed';
+      log.warn('claim lines not handed over', { key: h.key, errorType: failureType(err) });
+      claims.handOverFailed(a.claimsHost(), h.key, failureType(err), reason, today);
+    }
+  }
+  claims.settleIfDue(a.claimsHost(), today);
+  const settlement = claims.pub.settlement;
+  if (claims.w.settlementOwed && settlement) {
+    const { payments: _p, status: _s, ...recorded } = settlement;
+    await claimIo.recordSettlement({
+      workflowId: a.workflowId(),
+      ...parties,
+      toewijzingNummer: t.toewijzingNummer,
+      settlement: recorded,
+    });
+    claims.w.settlementOwed = false;
+  }
+  while (claims.w.paymentsOwed.length > 0) {
+    const payment = claims.w.paymentsOwed[0] as (typeof claims.w.paymentsOwed)[number];
+    await claimIo.recordPayment({ workflowId: a.workflowId(), ...parties, payment });
+    claims.w.paymentsOwed.shift();
+  }
+  a.claimsDayPassed(Date.now());
 }
 
 /** Writes the read model and search attributes when what they show changed. */

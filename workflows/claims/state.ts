@@ -22,6 +22,7 @@ import type {
 import { declaratieNummerOf } from '../../contract/claims';
 import { declaratieInputOf, regelOf, wmo325Of } from '../../contract/claims/convert';
 import { assembleDeclaratie, checkRegels, type RegelInBericht, type Wmo323 } from '../../declaratie/assemble';
+import { cakMonthFinalOn } from '../../declaratie/cak';
 import type { ClaimFinding } from '../../declaratie/findings';
 import { type Mismatch, reconcile325 } from '../../declaratie/reconcile';
 
@@ -127,18 +128,24 @@ export class ClaimsBatch {
     };
   }
 
-  /** The last day of the submission term (verstuur-323 from the period end), when the profile has one. */
-  get submissionDue(): IsoDate | undefined {
-    const term = claimTerms(this.profile).submission;
-    return term.kind === 'term'
-      ? dueDate(this.period.einddatum, term.rule, this.profile.workingDays)
-      : undefined;
+  /**
+   * The day the month's amounts are final: its last day, or under a 'cak4w' profile the end of the last CAK
+   * period touching it (docs/claims.md: the assignments claim the month only then).
+   */
+  get closesOn(): IsoDate {
+    return this.profile.billing.calendar === 'cak4w' ? cakMonthFinalOn(this.period) : this.period.einddatum;
   }
 
-  /** Period end + the collection window in working days, but never after the submission term. */
+  /** The last day of the submission term (verstuur-323 from the period's close), when the profile has one. */
+  get submissionDue(): IsoDate | undefined {
+    const term = claimTerms(this.profile).submission;
+    return term.kind === 'term' ? dueDate(this.closesOn, term.rule, this.profile.workingDays) : undefined;
+  }
+
+  /** Period close + the collection window in working days, but never after the submission term. */
   get submitOn(): IsoDate {
     const window = this.profile.billing.submitAfterWorkingDays ?? defaultSubmitAfterWorkingDays;
-    const wanted = addWorkingDays(this.period.einddatum, window, this.profile.workingDays);
+    const wanted = addWorkingDays(this.closesOn, window, this.profile.workingDays);
     const due = this.submissionDue;
     return due ? minIsoDate(wanted, due) : wanted;
   }

@@ -4,6 +4,7 @@ import { type ClaimsBatchInput, claimsBatchWorkflowId } from '../../../contract/
 import { declaratieInputOf } from '../../../contract/claims/convert';
 import { assembleDeclaratie } from '../../../declaratie';
 import { ClaimsBatch } from '../../../workflows/claims/state';
+import { profiles } from '../../support/assignment';
 import {
   aanbieder,
   antwoordOn,
@@ -53,6 +54,17 @@ describe('ClaimsBatch', () => {
     const capped = new ClaimsBatch(input({ profile: late }), id);
     expect(capped.submissionDue).toBe('2027-02-28'); // iwmo-3.2: end of the month after the period
     expect(capped.submitOn).toBe('2027-02-28');
+  });
+
+  it('under a cak4w profile counts from the end of the last CAK period touching the month', () => {
+    const seed = profiles.profileFor('1916');
+    // March 2029 is final when P4 (26 March … 22 April) ends: the assignments claim it then.
+    const b = new ClaimsBatch(
+      input({ gemeente: '1916', maand: '2029-03', profile: seed }),
+      claimsBatchWorkflowId(aanbieder, '1916', '2029-03'),
+    );
+    expect(b.submitOn).toBe(addWorkingDays('2029-04-22', 3, seed.workingDays));
+    expect(b.submissionDue).toBe(addWorkingDays('2029-04-22', 15, seed.workingDays));
   });
 
   it('ignores a repeated hand-over key, also after continue-as-new, and the same line under a new key', () => {
