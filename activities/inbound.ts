@@ -2,7 +2,8 @@ import { webcrypto } from 'node:crypto';
 import { amsterdamDateOf } from '../calendar';
 import { retour302Key } from '../contract/assignment';
 import type { ResumeStrandedResult } from '../contract/messaging';
-import { broken, type Finding } from '../iwmo';
+import { broken, type Finding, type MessageOf } from '../iwmo';
+import { declaratieOnbekend, routeAntwoord325 } from './claims/route325';
 import type { MessageCodec } from './messaging/codec';
 import { checkEncoding } from './messaging/encoding';
 import {
@@ -64,8 +65,12 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
-function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour'>): string {
-  return outcome.retour?.workflowId ?? outcome.toewijzingen.map((t) => t.workflowId).join(',');
+function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour' | 'declaratie'>): string {
+  return (
+    outcome.retour?.workflowId ??
+    outcome.declaratie?.workflowId ??
+    outcome.toewijzingen.map((t) => t.workflowId).join(',')
+  );
 }
 
 function answerEarlier(row: InboxRow): InboundOutcome {
@@ -109,6 +114,7 @@ export function createInbound(deps: InboundDeps) {
     findings: StoredFinding[];
     /** Rule findings of a 301 to answer with a 302 (level 2: 0001 header only). */
     answerWith?: Finding[];
+    note?: string;
   }
 
   /** Rejected: the row keeps its findings; a 301 with rule findings gets its 302 in the outbox. */
@@ -120,6 +126,7 @@ export function createInbound(deps: InboundDeps) {
       findings: r.findings,
       toewijzingen: [],
       ...(answer ? { answer } : {}),
+      ...(r.note ? { note: r.note } : {}),
     };
     const { messageType, identificatie, findings } = r;
     const { afzender, ontvanger } = row;
@@ -197,8 +204,27 @@ export function createInbound(deps: InboundDeps) {
     return reject(row, { messageType: type, identificatie: header.identificatie, findings: [finding] });
   }
 
+  async function routeAntwoord(row: InboxRow, d: Decoded, message: MessageOf<'WMO325'>) {
+    const routed = await routeAntwoord325(deps, { messageId: row.id, message, ontvangen: today() });
+    const { identificatie } = d.header;
+    if (routed.found) {
+      const declaratie = {
+        workflowId: routed.workflowId,
+        declaratieIdentificatie: routed.declaratieIdentificatie,
+      };
+      return accepted(row, d, { status: 'routed', toewijzingen: [], declaratie });
+    }
+    if (routed.reason === 'batch-closed') {
+      const note = `claims batch ${routed.workflowId} has ended; stored, not routed`;
+      return accepted(row, d, { status: 'received', toewijzingen: [], note });
+    }
+    const finding = declaratieOnbekend(routed.declaratieIdentificatie);
+    return reject(row, { messageType: d.type, identificatie, findings: [finding], note: finding.message });
+  }
+
   function route(row: InboxRow, d: Decoded): Promise<InboundOutcome> {
     if (d.toewijzing) return routeToewijzingen(row, d, d.toewijzing);
+    if (d.declaratieAntwoord) return routeAntwoord(row, d, d.declaratieAntwoord);
     if (d.retour && (d.type === 'WMO306' || d.type === 'WMO308'))
       return routeRetourMessage(row, d, d.type, d.retour.retourCodes);
     return accepted(row, d, { status: 'received', toewijzingen: [], note: 'not routed yet' });

@@ -6,6 +6,7 @@ import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
 import { createClaimsBatchActivities } from './claims/batch';
+import { createSettlementActivities } from './claims/settlement';
 import { guardDatabase } from './db-errors';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalation';
@@ -55,6 +56,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createProjectionActivities(deps),
     ...createClaimActivities(deps),
     ...createClaimsBatchActivities(deps),
+    ...createSettlementActivities({
+      db: deps.db,
+      webhooks: deps.webhooks ?? [],
+      links: deps.links ?? embeddedLinks,
+    }),
     ...createEscalationActivities({
       db: deps.db,
       webhooks: deps.webhooks ?? [],

@@ -5,8 +5,10 @@ import type { ProfileRegistry } from '../calendar/profile';
 import { loadProfiles } from '../config/profiles';
 import type { DatabaseHandle } from '../db';
 import type { ApiKeyConfig } from './api-keys';
+import { assignmentClaimRoutes } from './assignment-claims';
 import { assignmentRoutes } from './assignments';
 import { type AuthEnv, requireApiKey } from './auth';
+import { claimRoutes } from './claims';
 import { type CodecEndpointDeps, codecRoutes } from './codec';
 import { deadlineRoutes } from './deadlines';
 import { mountDocs } from './docs';
@@ -54,6 +56,8 @@ export function createApi(deps: ApiDeps) {
   v1.route('/whoami', whoamiRoutes());
   v1.route('/escalations', escalationRoutes(deps));
   v1.route('/assignments', assignmentRoutes(deps));
+  v1.route('/assignments', assignmentClaimRoutes(deps));
+  v1.route('/claims', claimRoutes(deps));
   v1.route('/deadlines', deadlineRoutes({ ...deps, profiles: deps.profiles ?? loadProfiles() }));
   if (deps.messages) v1.route('/', messageRoutes({ log, ...deps.messages }));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.

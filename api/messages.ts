@@ -60,6 +60,10 @@ const outcome = z
         retourCodes: z.array(z.string()),
       })
       .optional(),
+    declaratie: z
+      .object({ workflowId: z.string(), declaratieIdentificatie: z.string() })
+      .optional()
+      .openapi({ description: 'a 325: the claims batch whose 323 it answers' }),
     answer: z.object({ messageType: z.string(), outboxId: z.string(), identificatie: z.string() }).optional(),
     note: z.string().optional(),
   })

@@ -13,7 +13,7 @@ import {
   type RetourCode,
 } from '../iwmo';
 import { placeholderBerichtstroom } from '../transport/berichtstroom';
-import type { Answer, Misbehaviour, Scenario } from './scenario';
+import type { DeclaratieAnswer, Misbehaviour, Scenario } from './scenario';
 import type { MailboxStore, SimMessage } from './store';
 
 /*
@@ -24,7 +24,9 @@ import type { MailboxStore, SimMessage } from './store';
  *   305 → 306, 307 → 308 (approved, or the scenario's retour codes on every Start/StopProduct), linked by
  *   conversatieId and alsAntwoordOp; a 305/307 with rule findings gets the 0001 retour the standard
  *   prescribes, whatever the scenario says;
- *   323 → 325 (buildDeclaratieAntwoord), in a conversation of its own: VECOZO does not link them.
+ *   323 → 325 (buildDeclaratieAntwoord), in a conversation of its own: VECOZO does not link them; the
+ *   scenario awards all lines, rejects all or every n-th with its codes, answers after its own (late)
+ *   delay, or sends a 325 whose total does not match the 323.
  * A payload that does not decode is AfgekeurdDoorDienst with a melding. 302s (and other retours) are
  * taken without answer. Logs name types, ids and codes only.
  */
@@ -64,16 +66,30 @@ function scenarioFindings(heen: MessageOf<'WMO305'> | MessageOf<'WMO307'>, codes
   );
 }
 
-function beoordeling(decl: MessageOf<'WMO323'>, answer: Answer, findings: Finding[]): Beoordeling {
+/** Which lines of the 323 the scenario rejects, and with which codes. */
+function beoordeling(decl: MessageOf<'WMO323'>, answer: DeclaratieAnswer, findings: Finding[]): Beoordeling {
   if (findings.length) return { findings };
-  if (answer.decision !== 'reject') return {};
+  if (answer.decision !== 'reject' && answer.decision !== 'reject-some') return {};
+  const every = answer.decision === 'reject-some' ? answer.every : 1;
   const prestaties = new Map<string, RetourCode[]>();
+  let n = 0;
   for (const client of decl.bericht.Declaratie.Clienten.Client) {
     for (const p of client.Prestaties.Prestatie) {
-      prestaties.set(p.ProductReferentie.ReferentieNummer, answer.retourCodes);
+      if (++n % every === 0) prestaties.set(p.ProductReferentie.ReferentieNummer, answer.retourCodes);
     }
   }
   return { prestaties };
+}
+
+/** A 325 that does not match its 323 (TR366): its TotaalIngediendBedrag is a cent off. */
+function mismatched(antwoord: MessageOf<'WMO325'>): MessageOf<'WMO325'> {
+  const da = antwoord.bericht.DeclaratieAntwoord;
+  if (!da) return antwoord;
+  const totaal = { ...da.TotaalIngediendBedrag, TotaalBedrag: da.TotaalIngediendBedrag.TotaalBedrag + 1 };
+  return {
+    ...antwoord,
+    bericht: { ...antwoord.bericht, DeclaratieAntwoord: { ...da, TotaalIngediendBedrag: totaal } },
+  };
 }
 
 export function createGemeente(deps: GemeenteDeps) {
@@ -82,13 +98,21 @@ export function createGemeente(deps: GemeenteDeps) {
   const next = deps.next ?? (() => ++sequence);
   const nextId = (nr: string) => makeIdentificatie(nr, next(nr));
   const today = () => amsterdamDateOf(deps.now());
+  /** A 323's answer may have its own delay (a late 325); the rest answer after the scenario's. */
+  const delayOf = (type: Heen['type']) => {
+    const answers = deps.scenario().answers;
+    const own = type === 'WMO323' && 'delayMs' in answers.WMO323 ? answers.WMO323.delayMs : undefined;
+    return own ?? answers.delayMs;
+  };
 
   function answerOf(heen: Heen, findings: Finding[]): IwmoMessage | undefined {
-    const answer = deps.scenario().answers[heen.type];
     if (heen.type === 'WMO323') {
+      const answer = deps.scenario().answers.WMO323;
       const meta = { identificatie: nextId('325'), dagtekening: today() };
-      return buildDeclaratieAntwoord(heen, beoordeling(heen, answer, findings), meta);
+      const built = buildDeclaratieAntwoord(heen, beoordeling(heen, answer, findings), meta);
+      return answer.decision === 'mismatch' && !findings.length ? mismatched(built) : built;
     }
+    const answer = deps.scenario().answers[heen.type];
     const codes = findings.length
       ? findings
       : answer.decision === 'reject'
@@ -154,7 +178,7 @@ export function createGemeente(deps: GemeenteDeps) {
     const timer = setTimeout(() => {
       timers.delete(timer);
       deliverAnswer(message, answer);
-    }, deps.scenario().answers.delayMs);
+    }, delayOf(heen.type));
     timers.add(timer);
   }
 

@@ -15,7 +15,7 @@ const answer = z.discriminatedUnion('decision', [
   z
     .object({
       decision: z.literal('reject'),
-      /** Retour codes on every StartProduct/StopProduct (306/308) or every line (325). */
+      /** Retour codes on every StartProduct/StopProduct (306/308). */
       retourCodes: z.array(retourCode).min(1),
     })
     .strict(),
@@ -23,6 +23,39 @@ const answer = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('never') }).strict(),
 ]);
 export type Answer = z.infer<typeof answer>;
+
+/** setTimeout's limit (about 24.8 days): enough to answer a 323 after its 325 term. */
+const maxTimerMs = 2_147_483_647;
+/** This answer's own delay (e.g. a 325 after its term); absent: the scenario's `delayMs`. */
+const ownDelay = { delayMs: z.number().int().min(0).max(maxTimerMs).optional() };
+
+/** Retour codes a 325 rejects lines with when the scenario names none: tariff (TR346) and period (TR307). */
+export const defaultDeclaratieCodes = ['9346', '9307'] as const;
+
+/**
+ * How the gemeente answers a 323 (with a 325): award every line, reject every line or every n-th line
+ * with the given codes (codes declaratie/corrections.ts proposes a correction for), answer with a 325
+ * that does not match the 323 (TotaalIngediendBedrag off by a cent: TR366), or never answer.
+ */
+const declaratieAnswer = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve'), ...ownDelay }).strict(),
+  z.object({ decision: z.literal('reject'), retourCodes: z.array(retourCode).min(1), ...ownDelay }).strict(),
+  z
+    .object({
+      decision: z.literal('reject-some'),
+      retourCodes: z
+        .array(retourCode)
+        .min(1)
+        .default([...defaultDeclaratieCodes]),
+      /** Every n-th line (counted over the whole 323, from 1) is rejected. */
+      every: z.number().int().min(1).max(1000).default(2),
+      ...ownDelay,
+    })
+    .strict(),
+  z.object({ decision: z.literal('mismatch'), ...ownDelay }).strict(),
+  z.object({ decision: z.literal('never') }).strict(),
+]);
+export type DeclaratieAnswer = z.infer<typeof declaratieAnswer>;
 
 export const duplicateDeliveryModes = ['none', 'same-traceer', 'new-traceer'] as const;
 
@@ -94,7 +127,7 @@ export const scenarioSchema = z
         delayMs: z.number().int().min(0).max(86_400_000).default(1000),
         WMO305: answer.default({ decision: 'approve' }),
         WMO307: answer.default({ decision: 'approve' }),
-        WMO323: answer.default({ decision: 'approve' }),
+        WMO323: declaratieAnswer.default({ decision: 'approve' }),
       })
       .strict()
       .default({

@@ -48,6 +48,8 @@ export type Inspection =
       toewijzing?: { bsn: string; products: ProductSummary[] };
       /** A retour: every RetourCode in it, header and body. */
       retour?: { retourCodes: string[] };
+      /** WMO325: the decoded answer, BSNs included (pseudonymised by the router before it leaves). */
+      declaratieAntwoord?: MessageOf<'WMO325'>;
     };
 
 type Header = MessageOf<MessageType>['bericht']['Header'];
@@ -117,5 +119,6 @@ export function inspectMessage(xml: string, today: string): Inspection {
   if (message.type === 'WMO306' || message.type === 'WMO308') {
     inspection.retour = { retourCodes: retourCodesIn(message.bericht) };
   }
+  if (message.type === 'WMO325') inspection.declaratieAntwoord = message;
   return inspection;
 }

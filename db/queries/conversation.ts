@@ -21,7 +21,9 @@ import {
  *   - what followed: the messages out of the workflows a message in was routed to (a 301's 305/307),
  *     and the messages in routed to those workflows (a later 301 version, the 306/308);
  *   - the transport's conversatieId, on either side: a 302 carries its 301's (CC05), a heen message
- *     out its own, which the gemeente's retour carries back.
+ *     out its own, which the gemeente's retour carries back;
+ *   - a 325 in ↔ its 323 out: VECOZO does not link them, the inbox router does (routedTo = the claims
+ *     batch that wrote the 323), so they meet through the workflow link and the 325 answers the 323.
  */
 
 /** Retour type in → the heen type out it answers (our sent message, their retour). */
@@ -152,7 +154,12 @@ function repliesOf(found: Found): Map<string, string> {
     const heen = heenOfRetour302Key(o.idempotencyKey);
     if (heen && found.inbox.has(heen)) replies.set(o.id, heen);
   }
+  const declaraties = new Map<string, string>();
+  for (const o of found.outbox.values())
+    if (o.messageType === 'WMO323' && o.workflowId) declaraties.set(o.workflowId, o.id);
   for (const m of found.inbox.values()) {
+    const declaratie = m.messageType === 'WMO325' && m.workflowId && declaraties.get(m.workflowId);
+    if (declaratie) replies.set(m.id, declaratie);
     const heenType = m.messageType ? heenOfRetour[m.messageType] : undefined;
     const heen = heenType && heenByHeader.get(`${heenType}|${header(m)}`);
     if (heen) replies.set(m.id, heen);

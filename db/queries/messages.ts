@@ -112,6 +112,17 @@ function after(order: Order, at: AnyColumn, id: AnyColumn, p?: MessagePosition) 
 
 const sorted = (order: Order) => (order === 'desc' ? desc : asc);
 
+/**
+ * Inbox rows of conversatie `id`: the transport's, and a 325 routed to the claims batch whose 323 went
+ * out under it (VECOZO gives a 325 a conversation of its own; db/queries/conversation.ts links the same).
+ */
+function inboxInConversatie(id: string): SQL | undefined {
+  const t = inboxMessages;
+  const declaratie = sql`${t.routedTo} in (select ${outboxMessages.workflowId} from ${outboxMessages}
+    where ${outboxMessages.messageType} = 'WMO323' and ${outboxMessages.conversatieId} = ${id})`;
+  return or(eq(t.conversatieId, id), and(eq(t.messageType, 'WMO325'), declaratie));
+}
+
 async function inboxPage(
   db: Database,
   scope: ArchiveScope,
@@ -123,7 +134,7 @@ async function inboxPage(
     inboxScope(scope),
     f.type ? eq(t.messageType, f.type) : undefined,
     f.status ? eq(t.status, f.status as 'received') : undefined,
-    f.conversatieId ? eq(t.conversatieId, f.conversatieId) : undefined,
+    f.conversatieId ? inboxInConversatie(f.conversatieId) : undefined,
     f.traceerId ? eq(t.traceerId, f.traceerId) : undefined,
     f.from ? sql`${t.receivedAt} >= ${f.from.toISOString()}::timestamptz` : undefined,
     f.to ? lt(t.receivedAt, sql`${f.to.toISOString()}::timestamptz`) : undefined,

@@ -316,9 +316,15 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/assignments',
       '/v1/assignments/{gemeente}/{nummer}',
+      '/v1/assignments/{gemeente}/{nummer}/claims',
+      '/v1/assignments/{gemeente}/{nummer}/claims/corrections/{correctionId}',
+      '/v1/assignments/{gemeente}/{nummer}/claims/payments',
       '/v1/assignments/{gemeente}/{nummer}/corrections',
       '/v1/assignments/{gemeente}/{nummer}/start',
       '/v1/assignments/{gemeente}/{nummer}/stop',
+      '/v1/claims/batches',
+      '/v1/claims/batches/{workflowId}',
+      '/v1/claims/payments',
       '/v1/deadlines',
       '/v1/escalations',
       '/v1/escalations/{id}',
@@ -375,7 +381,7 @@ describe('OpenAPI', () => {
         Object.entries(byMethod).map(([method, op]) => ({ name: `${method} ${path}`, path, op })),
       );
     const paths = ops(doc.paths);
-    expect(paths).toHaveLength(15);
+    expect(paths).toHaveLength(21);
     const all = [...paths, ...ops(doc.webhooks)];
     const operationIds = all.map((o) => o.op.operationId);
     for (const { name, op } of all) expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);

@@ -14,6 +14,9 @@ const expectedTables = [
   'inbox_messages',
   'message_events',
   'outbox_messages',
+  'payments',
+  'settlement_lines',
+  'settlements',
 ];
 
 async function publicTables(handle: DatabaseHandle): Promise<string[]> {
