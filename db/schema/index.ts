@@ -3,3 +3,4 @@ export * from './claims';
 export * from './escalations';
 export * from './message-events';
 export * from './messages';
+export * from './requests';
