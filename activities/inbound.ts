@@ -31,6 +31,8 @@ import type { Predecoded } from './messaging/predecode';
 import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
 import { sniffHeaderBytes } from './messaging/sniff';
 import { recordUnavailable, type UnavailableMessage } from './messaging/unavailable';
+import { isRequestAnswer, routeRequestAnswer } from './request/inbound';
+import { routeHonoured } from './request/route';
 
 /*
  * The inbound path, shared by the API (POST /v1/messages) and the transport poller: store the message
@@ -64,8 +66,10 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
-function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour'>): string {
-  return outcome.retour?.workflowId ?? outcome.toewijzingen.map((t) => t.workflowId).join(',');
+function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour' | 'requests'>): string {
+  const ids = outcome.retour ? [outcome.retour.workflowId] : outcome.toewijzingen.map((t) => t.workflowId);
+  // A 301 that honours a request goes to its assignments and to the request (activities/request/).
+  return [...ids, ...(outcome.retour ? [] : (outcome.requests ?? []))].join(',');
 }
 
 function answerEarlier(row: InboxRow): InboundOutcome {
@@ -172,7 +176,9 @@ export function createInbound(deps: InboundDeps) {
     }
     const message = { messageId: row.id, header: d.header, ...toewijzing, ontvangen: today() };
     const toewijzingen = await routeToewijzing(deps, message);
-    return accepted(row, d, { status: 'routed', toewijzingen });
+    const assignments = new Map(toewijzingen.map((t) => [t.toewijzingNummer, t.workflowId]));
+    const requests = await routeHonoured(deps, message, assignments);
+    return accepted(row, d, { status: 'routed', toewijzingen, ...(requests.length ? { requests } : {}) });
   }
 
   async function routeRetourMessage(row: InboxRow, d: Decoded, type: 'WMO306' | 'WMO308', codes: string[]) {
@@ -201,6 +207,7 @@ export function createInbound(deps: InboundDeps) {
     if (d.toewijzing) return routeToewijzingen(row, d, d.toewijzing);
     if (d.retour && (d.type === 'WMO306' || d.type === 'WMO308'))
       return routeRetourMessage(row, d, d.type, d.retour.retourCodes);
+    if (isRequestAnswer(d)) return routeRequestAnswer(deps, row, d, today()).then((o) => accepted(row, d, o));
     return accepted(row, d, { status: 'received', toewijzingen: [], note: 'not routed yet' });
   }
 

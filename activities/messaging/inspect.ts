@@ -48,6 +48,8 @@ export type Inspection =
       toewijzing?: { bsn: string; products: ProductSummary[] };
       /** A retour: every RetourCode in it, header and body. */
       retour?: { retourCodes: string[] };
+      /** WMO319: the gemeente's answer to a request (no client data in it). */
+      antwoord?: { referentieAanbieder: string; verzoekAntwoord: string; redenAfwijzingVerzoek?: string };
     };
 
 type Header = MessageOf<MessageType>['bericht']['Header'];
@@ -114,8 +116,16 @@ export function inspectMessage(xml: string, today: string): Inspection {
       products: client.ToegewezenProducten.ToegewezenProduct.map(productSummary),
     };
   }
-  if (message.type === 'WMO306' || message.type === 'WMO308') {
+  if (['WMO306', 'WMO308', 'WMO316', 'WMO318'].includes(message.type)) {
     inspection.retour = { retourCodes: retourCodesIn(message.bericht) };
+  }
+  if (message.type === 'WMO319') {
+    const a = message.bericht.Antwoord;
+    inspection.antwoord = {
+      referentieAanbieder: a.ReferentieAanbieder,
+      verzoekAntwoord: a.VerzoekAntwoord,
+      ...(a.RedenAfwijzingVerzoek !== undefined ? { redenAfwijzingVerzoek: a.RedenAfwijzingVerzoek } : {}),
+    };
   }
   return inspection;
 }

@@ -37,6 +37,8 @@ export interface InboundOutcome {
   toewijzingen: ToewijzingOutcome[];
   /** A 306/308: the workflow of the 305/307 it answers. */
   retour?: { workflowId: string; heenType: string; heenIdentificatie: string; retourCodes: string[] };
+  /** A 316/318/319, or a 301 that honours a request: the request workflow(s) it went to. */
+  requests?: string[];
   /** The retour we wrote to the outbox in answer (a 302 on a rejected 301). */
   answer?: { messageType: string; outboxId: string; identificatie: string };
   note?: string;
