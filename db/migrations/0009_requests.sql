@@ -25,7 +25,7 @@ CREATE TABLE "requests" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "request_documents_aanbieder_event_idx" ON "request_documents" USING btree ("aanbieder","event_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "request_documents_aanbieder_event_uq" ON "request_documents" USING btree ("aanbieder","event_id");--> statement-breakpoint
 CREATE INDEX "requests_aanbieder_idx" ON "requests" USING btree ("aanbieder");--> statement-breakpoint
 CREATE INDEX "requests_gemeente_idx" ON "requests" USING btree ("gemeente");--> statement-breakpoint
 CREATE INDEX "requests_status_idx" ON "requests" USING btree ("status");

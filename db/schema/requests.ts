@@ -1,4 +1,15 @@
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /*
  * The provider's requests (315/317). `request_documents` holds what POST /v1/requests accepted — the
@@ -22,7 +33,7 @@ export const requestDocuments = pgTable(
     eventId: text('event_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('request_documents_aanbieder_event_idx').on(t.aanbieder, t.eventId)],
+  (t) => [uniqueIndex('request_documents_aanbieder_event_uq').on(t.aanbieder, t.eventId)],
 );
 
 export const requests = pgTable(
