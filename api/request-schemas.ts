@@ -27,7 +27,7 @@ export const verzoekSchema = z
 export const requestPostSchema = z.object({ eventId: eventIdSchema, verzoek: verzoekSchema }).strict();
 
 export const requestParams = z.object({
-  aanbieder: agbCode.openapi({ param: { name: 'aanbieder', in: 'path' }, example: '42420001' }),
+  aanbieder: agbCode.clone().openapi({ param: { name: 'aanbieder', in: 'path' }, example: '42420001' }),
   referentie: z
     .string()
     .min(1)

@@ -30,9 +30,15 @@ const bsnOf = (json: VerzoekJson) => String((json.client as { Bsn?: unknown }).B
 
 /** The referentie(s) of a request: one per product of a 315, one for a 317. */
 export function referentiesOf(json: VerzoekJson): string[] {
-  return json.soort === '315'
-    ? json.producten.map((p) => p.ReferentieAanbieder)
-    : [json.verzoek.ReferentieAanbieder];
+  // Read before the builder checked the shape (TR347 needs them): anything may be here.
+  const loose = json as { producten?: unknown; verzoek?: { ReferentieAanbieder?: unknown } };
+  const refs =
+    json.soort === '315'
+      ? Array.isArray(loose.producten)
+        ? loose.producten.map((p) => (p as { ReferentieAanbieder?: unknown } | null)?.ReferentieAanbieder)
+        : []
+      : [loose.verzoek?.ReferentieAanbieder];
+  return refs.filter((r): r is string => typeof r === 'string');
 }
 
 /** A 317 is checked against every toewijzing of this client at this aanbieder (TR349–TR351). */
