@@ -14,6 +14,8 @@ const expectedTables = [
   'inbox_messages',
   'message_events',
   'outbox_messages',
+  'request_documents',
+  'requests',
 ];
 
 async function publicTables(handle: DatabaseHandle): Promise<string[]> {
