@@ -43,6 +43,8 @@ export function referentiesOf(json: VerzoekJson): string[] {
 
 /** A 317 is checked against every toewijzing of this client at this aanbieder (TR349–TR351). */
 async function currentToewijzingen(deps: SubmitDeps, json: VerzoekJson): Promise<HuidigeToewijzing[]> {
+  // Not a BSN: no client to look up; the builder refuses the Bsn with its rule.
+  if (!/^[0-9]{9}$/.test(bsnOf(json))) return [];
   const rows = await deps.db
     .select({ n: assignments.toewijzingNummer, in: assignments.ingangsdatum, end: assignments.einddatum })
     .from(assignments)

@@ -335,6 +335,17 @@ describe('attacker inputs on /v1/requests', () => {
       verzoek: { ...verzoek315([`W-${run}`]), producten: 'alles' },
     });
     expect(broken.status).toBe(422);
+    const noBsn = await postJson('/requests', {
+      eventId: `x-${run}-5`,
+      verzoek: {
+        soort: '317',
+        aanbieder: sampleAanbieder,
+        gemeente: sampleGemeente,
+        client: { Bsn: 12 },
+        verzoek: {},
+      },
+    });
+    expect(noBsn.status, noBsn.text).toBe(422);
     expect((await outboxOf('WMO315')).length).toBe(2);
   });
 
