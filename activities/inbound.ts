@@ -32,6 +32,8 @@ import type { Predecoded } from './messaging/predecode';
 import { type RouteDeps, routeRetour, routeToewijzing } from './messaging/route';
 import { sniffHeaderBytes } from './messaging/sniff';
 import { recordUnavailable, type UnavailableMessage } from './messaging/unavailable';
+import { isRequestAnswer, routeRequestAnswer } from './request/inbound';
+import { routeHonoured } from './request/route';
 
 /*
  * The inbound path, shared by the API (POST /v1/messages) and the transport poller: store the message
@@ -65,12 +67,11 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
-function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour' | 'declaratie'>): string {
-  return (
-    outcome.retour?.workflowId ??
-    outcome.declaratie?.workflowId ??
-    outcome.toewijzingen.map((t) => t.workflowId).join(',')
-  );
+function routedToOf(outcome: Pick<Stored, 'toewijzingen' | 'retour' | 'declaratie' | 'requests'>): string {
+  if (outcome.retour) return outcome.retour.workflowId;
+  if (outcome.declaratie) return outcome.declaratie.workflowId;
+  // A 301 that honours a request goes to its assignments and to the request (activities/request/).
+  return [...outcome.toewijzingen.map((t) => t.workflowId), ...(outcome.requests ?? [])].join(',');
 }
 
 function answerEarlier(row: InboxRow): InboundOutcome {
@@ -179,7 +180,9 @@ export function createInbound(deps: InboundDeps) {
     }
     const message = { messageId: row.id, header: d.header, ...toewijzing, ontvangen: today() };
     const toewijzingen = await routeToewijzing(deps, message);
-    return accepted(row, d, { status: 'routed', toewijzingen });
+    const assignments = new Map(toewijzingen.map((t) => [t.toewijzingNummer, t.workflowId]));
+    const requests = await routeHonoured(deps, message, assignments);
+    return accepted(row, d, { status: 'routed', toewijzingen, ...(requests.length ? { requests } : {}) });
   }
 
   async function routeRetourMessage(row: InboxRow, d: Decoded, type: 'WMO306' | 'WMO308', codes: string[]) {
@@ -227,6 +230,7 @@ export function createInbound(deps: InboundDeps) {
     if (d.declaratieAntwoord) return routeAntwoord(row, d, d.declaratieAntwoord);
     if (d.retour && (d.type === 'WMO306' || d.type === 'WMO308'))
       return routeRetourMessage(row, d, d.type, d.retour.retourCodes);
+    if (isRequestAnswer(d)) return routeRequestAnswer(deps, row, d, today()).then((o) => accepted(row, d, o));
     return accepted(row, d, { status: 'received', toewijzingen: [], note: 'not routed yet' });
   }
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { ContractRegistry } from '../config/contracts';
 import type { AssignmentActivities } from '../contract/assignment';
 import type { MessagingActivities } from '../contract/messaging';
+import type { RequestActivities } from '../contract/request/activities';
 import type { Database } from '../db';
 import type { Transport } from '../transport/types';
 import { createClaimActivities } from './claims';
@@ -16,6 +17,7 @@ import { createInboxPollActivities } from './inbox-poll';
 import { createMessageActivities } from './messages';
 import type { MessageCodec } from './messaging/codec';
 import { createProjectionActivities } from './projection';
+import { createRequestActivities } from './request';
 import type { WebhookEndpoint } from './webhook';
 
 export type { EscalationLinks } from './escalation-payload';
@@ -52,26 +54,20 @@ const embeddedLinks: EscalationLinks = {
  * compile error (test/unit/repo/activity-contract.test.ts).
  */
 export function createActivities(deps: ActivityDeps) {
+  const escalation = { db: deps.db, webhooks: deps.webhooks ?? [], links: deps.links ?? embeddedLinks };
   return {
     ...createProjectionActivities(deps),
     ...createClaimActivities(deps),
     ...createClaimsBatchActivities(deps),
-    ...createSettlementActivities({
-      db: deps.db,
-      webhooks: deps.webhooks ?? [],
-      links: deps.links ?? embeddedLinks,
-    }),
-    ...createEscalationActivities({
-      db: deps.db,
-      webhooks: deps.webhooks ?? [],
-      links: deps.links ?? embeddedLinks,
-    }),
+    ...createSettlementActivities(escalation),
+    ...createEscalationActivities(escalation),
+    ...createRequestActivities({ db: deps.db, escalation, ...(deps.codec ? { codec: deps.codec } : {}) }),
     ...createMessageActivities(deps),
     ...createDeliveryActivities(deps),
     // A database error in the inbound path would carry the fetched message in its text (drizzle's
     // 'params'): the poller's failures go through the same scrubbing as the assignment's activities.
     ...guardDatabase(createInboxPollActivities(deps)),
-  } satisfies AssignmentActivities & MessagingActivities;
+  } satisfies AssignmentActivities & MessagingActivities & RequestActivities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

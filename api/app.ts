@@ -18,6 +18,7 @@ import { healthRoutes } from './health';
 import { type AccessLog, accessLog, methodGuard } from './hygiene';
 import { type MessageRouteDeps, messageRoutes } from './messages';
 import { FailureLimiter, type FailureLimiterOptions } from './rate-limit';
+import { requestRoutes } from './requests';
 import { createRouter, validationHook } from './router';
 import { whoamiRoutes } from './whoami';
 
@@ -37,6 +38,8 @@ export interface ApiDeps {
   profiles?: ProfileRegistry;
   /** POST/GET /v1/messages (api/messages.ts); absent = not mounted. */
   messages?: MessageRouteDeps;
+  /** /v1/requests (api/requests.ts): BSN → clientRef for the workflows it starts; absent = not mounted. */
+  requests?: { clientRef: (bsn: string) => string };
 }
 
 /**
@@ -56,9 +59,11 @@ export function createApi(deps: ApiDeps) {
   v1.route('/whoami', whoamiRoutes());
   v1.route('/escalations', escalationRoutes(deps));
   v1.route('/assignments', assignmentRoutes(deps));
+  const profiles = deps.profiles ?? loadProfiles();
   v1.route('/assignments', assignmentClaimRoutes(deps));
   v1.route('/claims', claimRoutes(deps));
-  v1.route('/deadlines', deadlineRoutes({ ...deps, profiles: deps.profiles ?? loadProfiles() }));
+  v1.route('/deadlines', deadlineRoutes({ ...deps, profiles }));
+  if (deps.requests) v1.route('/requests', requestRoutes({ ...deps, profiles, ...deps.requests }));
   if (deps.messages) v1.route('/', messageRoutes({ log, ...deps.messages }));
   // Temporal codec server for operators (Temporal UI / CLI), outside /v1: its own CORS and scope.
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));

@@ -153,6 +153,7 @@ async function start(config: AppConfig, life: Lifecycle): Promise<void> {
     apiKeys: config.API_KEYS,
     profiles,
     messages: { db: database.db, inbound },
+    requests: { clientRef: secrets.clientRef },
     codec: {
       payloadCodec: new EncryptionCodec(secrets.keyring),
       allowedKeyIds: config.CODEC_KEY_IDS,

@@ -26,6 +26,11 @@ const app = createApi({
       receiveMessage: () => Promise.reject(new Error('scripts/openapi.ts handles no requests')),
     },
   },
+  requests: {
+    clientRef: () => {
+      throw new Error('scripts/openapi.ts handles no requests');
+    },
+  },
   log: () => {},
 });
 const res = await app.request('/openapi.json');

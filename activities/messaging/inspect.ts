@@ -50,6 +50,8 @@ export type Inspection =
       retour?: { retourCodes: string[] };
       /** WMO325: the decoded answer, BSNs included (pseudonymised by the router before it leaves). */
       declaratieAntwoord?: MessageOf<'WMO325'>;
+      /** WMO319: the gemeente's answer to a request (no client data in it). */
+      antwoord?: { referentieAanbieder: string; verzoekAntwoord: string; redenAfwijzingVerzoek?: string };
     };
 
 type Header = MessageOf<MessageType>['bericht']['Header'];
@@ -116,9 +118,17 @@ export function inspectMessage(xml: string, today: string): Inspection {
       products: client.ToegewezenProducten.ToegewezenProduct.map(productSummary),
     };
   }
-  if (message.type === 'WMO306' || message.type === 'WMO308') {
+  if (['WMO306', 'WMO308', 'WMO316', 'WMO318'].includes(message.type)) {
     inspection.retour = { retourCodes: retourCodesIn(message.bericht) };
   }
   if (message.type === 'WMO325') inspection.declaratieAntwoord = message;
+  if (message.type === 'WMO319') {
+    const a = message.bericht.Antwoord;
+    inspection.antwoord = {
+      referentieAanbieder: a.ReferentieAanbieder,
+      verzoekAntwoord: a.VerzoekAntwoord,
+      ...(a.RedenAfwijzingVerzoek !== undefined ? { redenAfwijzingVerzoek: a.RedenAfwijzingVerzoek } : {}),
+    };
+  }
   return inspection;
 }

@@ -39,6 +39,8 @@ export interface InboundOutcome {
   retour?: { workflowId: string; heenType: string; heenIdentificatie: string; retourCodes: string[] };
   /** A 325: the claims batch whose 323 it answers (activities/claims/route325.ts). */
   declaratie?: { workflowId: string; declaratieIdentificatie: string };
+  /** A 316/318/319, or a 301 that honours a request: the request workflow(s) it went to. */
+  requests?: string[];
   /** The retour we wrote to the outbox in answer (a 302 on a rejected 301). */
   answer?: { messageType: string; outboxId: string; identificatie: string };
   note?: string;

@@ -4,3 +4,4 @@ export * from './escalations';
 export * from './message-events';
 export * from './messages';
 export * from './settlements';
+export * from './requests';

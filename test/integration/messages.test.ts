@@ -537,7 +537,7 @@ describe('POST /v1/messages: retours and other messages', () => {
     expect(await signals('wmo:0384:702', 'retour')).toEqual([]);
   });
 
-  it('a type nothing consumes yet is stored as received, "not routed yet"', async () => {
+  it('a 319 for a request this service never sent is stored as received, with a note saying why', async () => {
     const res = await post(
       sampleXml('319').replace(/<iwmo:Identificatie>[^<]+</, '<iwmo:Identificatie>A319-1<'),
       tokens.other,
@@ -551,7 +551,8 @@ describe('POST /v1/messages: retours and other messages', () => {
     try {
       const ok = await post(sampleXml('319'), tokens.aanbieder);
       expect(ok.status).toBe(202);
-      expect(ok.body).toMatchObject({ status: 'received', messageType: 'WMO319', note: 'not routed yet' });
+      expect(ok.body).toMatchObject({ status: 'received', messageType: 'WMO319' });
+      expect(ok.body.note).toMatch(/^not routed: no open request verzoek:/);
       expect((await inboxRow(ok.body.messageId)).status).toBe('received');
     } finally {
       key.aanbieders.pop();

@@ -17,6 +17,8 @@ const expectedTables = [
   'payments',
   'settlement_lines',
   'settlements',
+  'request_documents',
+  'requests',
 ];
 
 async function publicTables(handle: DatabaseHandle): Promise<string[]> {

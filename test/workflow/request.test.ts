@@ -119,6 +119,45 @@ describe('request workflow: a 315 with two products', () => {
   });
 });
 
+describe('request workflow: a 317', () => {
+  it('a 317 naming two assignments is honoured by the 301 that changes both; one message, a 318, no 320', async () => {
+    const acts = recordingRequestActivities();
+    const { worker, taskQueue } = await createTestWorker(env(), acts);
+    await worker.runUntil(async () => {
+      const { product: _none, ...base } = requestInput({ referentieAanbieder: 'VOW-1' });
+      const handle = await h.start({ ...base, kind: '317', toewijzingNummers: [9101, 9102] }, taskQueue);
+      const heen = await sentRequestId(handle);
+      expect(acts.sent.map((x) => x.message)).toEqual([{ type: 'WMO317', payloadRef: 'doc-VOW-1' }]);
+      await handle.signal(retourSignal, {
+        messageId: 'in-318-1',
+        messageType: 'WMO318',
+        heenIdentificatie: heen,
+        retourCodes: [],
+        ontvangen: await now(),
+      });
+      await h.stateWhen(handle, 'ontvangen', (x) => x.status === 'ontvangen');
+      // The 301 that follows changes both named assignments; each product carries the referentie (TR379).
+      await handle.signal(honouredSignal, {
+        messageId: 'in-301-vow',
+        toewijzingen: [
+          { toewijzingNummer: 9101, assignmentWorkflowId: 'wmo:0384:9101' },
+          { toewijzingNummer: 9102, assignmentWorkflowId: 'wmo:0384:9102' },
+        ],
+        ontvangen: await now(),
+      });
+      const final = (await handle.result()) as RequestState;
+      expect(final).toMatchObject({ kind: '317', status: 'gehonoreerd', toewijzingNummers: [9101, 9102] });
+      expect(final.toewijzingen.map((t) => t.assignmentWorkflowId)).toEqual([
+        'wmo:0384:9101',
+        'wmo:0384:9102',
+      ]);
+      expect(acts.projections.at(-1)?.assignmentWorkflowIds).toEqual(['wmo:0384:9101', 'wmo:0384:9102']);
+      expect(acts.sent.filter((x) => x.message.type === 'WMO320')).toEqual([]);
+      expect(acts.escalations).toEqual([]);
+    });
+  });
+});
+
 describe('request workflow: in onderzoek and deadlines', () => {
   it('"in onderzoek" followed by a 301 after six weeks: one 320, no escalation, closed as honoured', async () => {
     const acts = recordingRequestActivities();
