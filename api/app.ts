@@ -69,11 +69,15 @@ export function createApi(deps: ApiDeps) {
   const role = deps.readiness?.role ?? 'api';
   app.route(
     '/ready',
-    readyRoutes(role, {
-      database: databaseProbe(deps.database),
-      temporal: temporalProbe(deps.temporal, deps.namespace),
-      ...deps.readiness?.probes,
-    }),
+    readyRoutes(
+      role,
+      {
+        database: databaseProbe(deps.database),
+        temporal: temporalProbe(deps.temporal, deps.namespace),
+        ...deps.readiness?.probes,
+      },
+      { log: (msg) => log(`[ready] ${msg}`) },
+    ),
   );
   // Public like /health: counts per route pattern and status, no identifiers (api/metrics.ts).
   app.route('/metrics', metricsRoutes(metrics));

@@ -28,7 +28,8 @@ const defaultCheckTimeoutMs = 2_000;
  */
 export function healthRoutes(deps: HealthDeps) {
   const timeoutMs = deps.checkTimeoutMs ?? defaultCheckTimeoutMs;
-  const log = deps.log ?? ((msg: string) => console.error(`[health] ${msg}`));
+  const sink = deps.log ?? ((line: string) => console.error(line));
+  const log = (msg: string) => sink(`[health] ${msg}`);
   const temporal = componentCheck('temporal', log, () =>
     // The deadline cancels the RPC itself; the SDK would otherwise retry an unavailable server for long.
     deps.temporal.withDeadline(Date.now() + timeoutMs, () =>
