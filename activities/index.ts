@@ -40,6 +40,8 @@ export interface ActivityDeps {
   contracts?: ContractRegistry;
   /** The Temporal client the sender signals delivered 305/307s to their workflows with (outboxDelivered). */
   temporal?: Pick<Client, 'workflow'>;
+  /** The poller's few lines (a stranded-row sweep, a message without payload); default console.log. */
+  log?: (line: string) => void;
 }
 
 const embeddedLinks: EscalationLinks = {

@@ -14,9 +14,10 @@ import { deadlineRoutes } from './deadlines';
 import { mountDocs } from './docs';
 import { errorHandler, notFoundHandler } from './errors';
 import { escalationRoutes } from './escalations';
-import { healthRoutes } from './health';
+import { databaseProbe, healthRoutes, type Probe, readyRoutes, temporalProbe } from './health';
 import { type AccessLog, accessLog, methodGuard } from './hygiene';
 import { type MessageRouteDeps, messageRoutes } from './messages';
+import { metricsRoutes, RequestMetrics, requestMetrics } from './metrics';
 import { FailureLimiter, type FailureLimiterOptions } from './rate-limit';
 import { requestRoutes } from './requests';
 import { createRouter, validationHook } from './router';
@@ -40,6 +41,10 @@ export interface ApiDeps {
   messages?: MessageRouteDeps;
   /** /v1/requests (api/requests.ts): BSN → clientRef for the workflows it starts; absent = not mounted. */
   requests?: { clientRef: (bsn: string) => string };
+  /** What /ready reports on: the role's name and extra probes (the in-process worker); default role api. */
+  readiness?: { role: string; probes?: Record<string, Probe> };
+  /** Request counts and durations, served at GET /metrics; default a fresh registry. */
+  metrics?: RequestMetrics;
 }
 
 /**
@@ -50,7 +55,8 @@ export interface ApiDeps {
 export function createApi(deps: ApiDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  app.use(requestId({ limitLength: 64 }), accessLog(log), methodGuard(app));
+  const metrics = deps.metrics ?? new RequestMetrics();
+  app.use(requestId({ limitLength: 64 }), accessLog(log), requestMetrics(metrics), methodGuard(app));
 
   // Every /v1 route: bearer key first (401/429), then the resource routers.
   const limiter = new FailureLimiter(deps.authLimit);
@@ -69,6 +75,21 @@ export function createApi(deps: ApiDeps) {
   app.route('/codec', codecRoutes(deps.apiKeys, deps.codec, limiter));
 
   app.route('/health', healthRoutes(deps));
+  const role = deps.readiness?.role ?? 'api';
+  app.route(
+    '/ready',
+    readyRoutes(
+      role,
+      {
+        database: databaseProbe(deps.database),
+        temporal: temporalProbe(deps.temporal, deps.namespace),
+        ...deps.readiness?.probes,
+      },
+      { log: (msg) => log(`[ready] ${msg}`) },
+    ),
+  );
+  // Public like /health: counts per route pattern and status, no identifiers (api/metrics.ts).
+  app.route('/metrics', metricsRoutes(metrics));
   app.route('/v1', v1);
   mountDocs(app, '0.1.0');
 

@@ -110,7 +110,8 @@ function loggedPath(c: Context): string {
   return names.length ? `${path}?${names.map((n) => `${n}=`).join('&')}` : path;
 }
 
-export type AccessLog = (line: string) => void;
+/** A line for text logs; the same facts as fields for JSON logs (app/log.ts). */
+export type AccessLog = (line: string, fields?: Record<string, unknown>) => void;
 
 /** One line per request, written when the response is ready. Register first on the root app. */
 export function accessLog(log: AccessLog): MiddlewareHandler {
@@ -122,7 +123,15 @@ export function accessLog(log: AccessLog): MiddlewareHandler {
       const ms = Math.round(performance.now() - started);
       const key = (c.get('principal' as never) as { id: string } | undefined)?.id ?? '-';
       const id = (c.get('requestId' as never) as string | undefined) ?? '-';
-      log(`[api] ${c.req.method} ${loggedPath(c)} ${c.res.status} ${ms}ms req=${id} key=${key}`);
+      const path = loggedPath(c);
+      log(`[api] ${c.req.method} ${path} ${c.res.status} ${ms}ms req=${id} key=${key}`, {
+        requestId: id,
+        method: c.req.method,
+        path,
+        status: c.res.status,
+        ms,
+        keyId: key,
+      });
     }
   };
 }

@@ -99,6 +99,14 @@ const sqlitePragmas = z.string().transform((text, ctx) => {
   }
   return pragmas;
 });
+/** true/false (also 1/0, yes/no): an operator's flag, never JavaScript truthiness of a string. */
+const booleanFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -155,6 +163,26 @@ const envSchema = z.object({
   MESSAGE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** Rounds one run of the poll workflow makes before it continues as new (fewer runs in the UI's list). */
   MESSAGE_POLL_ROUNDS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(150),
+  /**
+   * Whether this process owns the message poller and the embedded simulator (exactly one process should).
+   * Unset = `npm start` (role all) owns them, `npm run worker` and `npm run api` do not.
+   */
+  IWMO_ROLE_POLLER: booleanFlag.optional(),
+  /** json (one pino object per line) or text (`[component] message`); unset = text for `npm start`, json for the worker and api roles. */
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** host:port of the worker's Prometheus endpoint (the Temporal SDK's metrics); unset = no endpoint. */
+  METRICS_BIND_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+    .optional(),
+  /** Connecting to a secured cluster or Temporal Cloud (app/temporal-connection.ts checks them together). */
+  TEMPORAL_TLS: booleanFlag.optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

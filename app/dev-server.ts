@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { customSearchAttributes } from '../contract/search-attributes';
 import { holdsListeningPort, PortInUseError } from './ports';
 import { temporalCliPath } from './temporal-binaries';
@@ -132,7 +132,7 @@ async function waitUntilChildListens(
   while (Date.now() < deadline) {
     opts.signal?.throwIfAborted();
     if (exit) throw new Error(`Temporal dev server exited during start-up (${describeExit(exit)})`);
-    if (await answers(address)) {
+    if (await answers(address, {})) {
       // A server answers: ours only if our child holds the listening socket (where /proc can tell).
       const ours = holdsListeningPort(child.pid as number, opts.port);
       if (ours === false) {
@@ -150,9 +150,9 @@ async function waitUntilChildListens(
   throw new Error(`Temporal dev server did not answer on ${address} within ${startTimeoutMs / 1000} s`);
 }
 
-async function answers(address: string): Promise<boolean> {
+async function answers(address: string, secure: SecureConnect): Promise<boolean> {
   try {
-    const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+    const conn = await Connection.connect({ ...secure, address, connectTimeout: 1_000 });
     try {
       await conn.withDeadline(Date.now() + 2_000, () => conn.workflowService.getSystemInfo({}));
       return true;
@@ -168,11 +168,19 @@ async function answers(address: string): Promise<boolean> {
  * Polls until a Temporal frontend answers (a server in docker-compose may still be creating its schema).
  * Aborting the signal gives up at once.
  */
-export async function waitForTemporal(address: string, signal?: AbortSignal, timeoutMs = 60_000) {
+/** TLS and API key of a secured cluster (app/temporal-connection.ts); empty for plain gRPC. */
+export type SecureConnect = Pick<ConnectionOptions, 'tls' | 'apiKey'>;
+
+export async function waitForTemporal(
+  address: string,
+  signal?: AbortSignal,
+  timeoutMs = 60_000,
+  secure: SecureConnect = {},
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
-    if (await answers(address)) return;
+    if (await answers(address, secure)) return;
     await sleep(250, undefined, { signal }).catch(() => undefined);
   }
   throw new Error(`Temporal did not answer on ${address} within ${timeoutMs / 1000} s`);

@@ -26,6 +26,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   try {
     await addSearchAttributes(connection, namespace, missing);
   } catch (err) {
+    // Another process (a worker and an API starting together) registered them a moment ago: done.
+    const now = await connection.operatorService.listSearchAttributes({ namespace }).catch(() => undefined);
+    if (missing.every((k) => k.name in (now?.customAttributes ?? {}))) return [];
     // A server we may not administer (Temporal Cloud, a locked-down cluster): say exactly what to run.
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(

@@ -29,9 +29,10 @@ export interface AppTransport {
 export async function startTransport(
   config: AppConfig,
   env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => console.log(`[simulator] ${line}`),
 ): Promise<AppTransport | undefined> {
   if (config.TRANSPORT === 'none') return undefined;
-  if (config.TRANSPORT === 'simulator') return startEmbeddedSimulator(config);
+  if (config.TRANSPORT === 'simulator') return startEmbeddedSimulator(config, log);
   const transport = await loadTransport({ ...env, TRANSPORT: config.TRANSPORT });
   if (!transport) return undefined;
   const where = config.TRANSPORT === 'vecozo' ? config.VECOZO_URL : config.DROP_FOLDER_DIR;
@@ -39,7 +40,7 @@ export async function startTransport(
   return { transport, description: `${config.TRANSPORT} at ${where}`, stop: async () => close?.() };
 }
 
-async function startEmbeddedSimulator(config: AppConfig): Promise<AppTransport> {
+async function startEmbeddedSimulator(config: AppConfig, log: (line: string) => void): Promise<AppTransport> {
   const scenario = { ...loadScenario(config.SIMULATOR_SCENARIO), aanbieder: config.SIMULATOR_AANBIEDER };
   const pki = await ensureTestPki({
     dir: join(config.SIMULATOR_DIR, 'certs'),
@@ -52,7 +53,7 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<AppTransport> 
     scenario,
     host: '127.0.0.1',
     port: 0,
-    log: (line) => console.log(`[simulator] ${line}`),
+    log,
     stateDir: config.SIMULATOR_DIR,
   });
   const client = pki.clients[scenario.aanbieder];

@@ -42,10 +42,37 @@ function connectPostgres(url: string): DatabaseHandle {
   return {
     db,
     kind: 'postgres',
-    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+    migrate: () =>
+      underMigrationLock(client, () => migratePostgres(drizzlePostgres(client), { migrationsFolder })),
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Any constant both sides agree on: the key of the session-level advisory lock migrations run under.
+ * (The ASCII of "iwmo" — picked so it does not collide with a lock another tool takes by chance.)
+ */
+export const migrationLockKey = 0x69776d6f;
+
+/**
+ * Runs `work` holding a PostgreSQL advisory lock, so two processes starting at once (a worker and an API
+ * instance, two replicas) migrate one after the other: the second waits, then finds nothing left to do.
+ * drizzle's migrator alone would let both read "nothing applied" and run the same CREATE TABLE twice.
+ * The lock lives on one reserved connection; the migration itself runs on the pool beside it.
+ */
+async function underMigrationLock<T>(client: postgres.Sql, work: () => Promise<T>): Promise<T> {
+  const session = await client.reserve();
+  try {
+    await session`select pg_advisory_lock(${migrationLockKey})`;
+    try {
+      return await work();
+    } finally {
+      await session`select pg_advisory_unlock(${migrationLockKey})`;
+    }
+  } finally {
+    session.release();
+  }
 }
 
 function openPglite(config: { pgliteDir: string } | { inMemory: true }): DatabaseHandle {

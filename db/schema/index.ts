@@ -3,5 +3,5 @@ export * from './claims';
 export * from './escalations';
 export * from './message-events';
 export * from './messages';
-export * from './settlements';
 export * from './requests';
+export * from './settlements';

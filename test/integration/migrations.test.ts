@@ -1,5 +1,8 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../app/temporal-binaries';
 import { createDatabase, type DatabaseHandle } from '../../db';
 import { createTestDatabase } from '../support/database';
 
@@ -51,6 +54,30 @@ describe('migrations', () => {
       expect(await publicTables(testDb.handle)).toEqual(expectedTables);
       expect(await sequenceValues(testDb.handle)).toEqual([1, 2]);
     } finally {
+      await testDb.drop();
+    }
+  });
+
+  it('run once when two processes start at once on a fresh database (advisory lock)', async () => {
+    const testDb = await createTestDatabase();
+    // Two handles = two connection pools, as a worker and an API process each have their own.
+    const others = [0, 1, 2].map(() => createDatabase({ url: testDb.url }));
+    try {
+      const results = await Promise.allSettled([testDb.handle, ...others].map((h) => h.migrate()));
+      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual([
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+      ]);
+      expect(await publicTables(testDb.handle)).toEqual(expectedTables);
+      const applied = await testDb.handle.db.execute<{ n: string }>(
+        sql`select count(*) as n from drizzle.__drizzle_migrations`,
+      );
+      const files = readdirSync(join(repoRoot, 'db', 'migrations')).filter((f) => f.endsWith('.sql'));
+      expect(Number((applied as unknown as { n: string }[])[0]?.n)).toBe(files.length);
+    } finally {
+      await Promise.all(others.map((h) => h.close()));
       await testDb.drop();
     }
   });

@@ -10,26 +10,30 @@ import { temporalServerVersion } from '../../../scripts/temporal-server';
 interface Service {
   image?: string;
   build?: string;
+  command?: string[];
+  healthcheck?: { test: string[] };
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }> | string[];
   ports?: string[];
 }
 
-const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+// merge: the worker and api share their environment through a YAML merge key, as Compose reads it.
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
 };
 const { services } = compose;
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, Temporal on that PostgreSQL with its one-shot set-up, the UI, and the service', () => {
+  it('has PostgreSQL, Temporal on that PostgreSQL with its one-shot set-up, the UI, the worker and the API', () => {
     expect(Object.keys(services).sort()).toEqual([
-      'iwmo-flow',
+      'api',
       'postgresql',
       'temporal',
       'temporal-namespace',
       'temporal-schema',
       'temporal-ui',
+      'worker',
     ]);
     expect(services.temporal?.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
@@ -51,18 +55,44 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.depends_on).toMatchObject({
       'temporal-schema': { condition: 'service_completed_successfully' },
     });
-    expect(services['iwmo-flow']?.depends_on).toMatchObject({
-      'temporal-namespace': { condition: 'service_completed_successfully' },
-    });
+    for (const role of ['worker', 'api'])
+      expect(services[role]?.depends_on, role).toMatchObject({
+        'temporal-namespace': { condition: 'service_completed_successfully' },
+        postgresql: { condition: 'service_healthy' },
+      });
   });
 
-  it("points the UI at the service's codec endpoint, on the port the service publishes", () => {
+  it('runs worker and api as separate roles of one image; only the worker owns the poller', () => {
+    const start = ['node', '--import', 'tsx', 'app/start.ts'];
+    expect(services.worker?.command).toEqual([...start, 'worker']);
+    expect(services.api?.command).toEqual([...start, 'api']);
+    expect(services.worker?.environment?.IWMO_ROLE_POLLER).toBe('true');
+    expect(services.api?.environment?.IWMO_ROLE_POLLER).toBeUndefined();
+    // The roles app/start.ts knows, as package.json names them.
+    const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
+    expect([scripts.worker, scripts.api]).toEqual([
+      'exec tsx app/start.ts worker',
+      'exec tsx app/start.ts api',
+    ]);
+    for (const role of ['worker', 'api']) {
+      expect(services[role]?.build, role).toBe('.');
+      expect(services[role]?.environment?.LOG_FORMAT, role).toBe('json');
+      // Readiness of the role, not mere liveness: the container is healthy once it can do its work.
+      expect(services[role]?.healthcheck?.test.join(' '), role).toContain('http://127.0.0.1:3000/ready');
+    }
+  });
+
+  it("publishes the worker's SDK metrics port", () => {
+    const bind = services.worker?.environment?.METRICS_BIND_ADDRESS ?? '';
+    const port = bind.split(':')[1];
+    expect(services.worker?.ports).toContain(`${port}:${port}`);
+  });
+
+  it("points the UI at the api service's codec endpoint, on the port the api publishes", () => {
     const codec = new URL(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT ?? '');
     expect(codec.pathname).toBe('/codec');
-    expect(services['iwmo-flow']?.ports).toContain(
-      `${codec.port}:${services['iwmo-flow']?.environment?.PORT}`,
-    );
-    expect(services['iwmo-flow']?.environment?.TEMPORAL_UI_ORIGIN).toBe('http://localhost:8080');
+    expect(services.api?.ports).toContain(`${codec.port}:${services.api?.environment?.PORT}`);
+    expect(services.api?.environment?.TEMPORAL_UI_ORIGIN).toBe('http://localhost:8080');
   });
 
   it('pins every image to a version', () => {
@@ -71,18 +101,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('points the service at the compose Temporal and database, using the credentials PostgreSQL is given', () => {
-    const env = services['iwmo-flow']?.environment ?? {};
+  it('points worker and api at the compose Temporal and database, using the credentials PostgreSQL is given', () => {
     const pg = services.postgresql?.environment ?? {};
-    expect(services['iwmo-flow']?.build).toBe('.');
-    expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    const url = new URL(env.DATABASE_URL ?? '');
-    expect([url.hostname, url.username, url.password, url.pathname]).toEqual([
-      'postgresql',
-      pg.POSTGRES_USER,
-      pg.POSTGRES_PASSWORD,
-      `/${pg.POSTGRES_DB}`,
-    ]);
+    for (const role of ['worker', 'api']) {
+      const env = services[role]?.environment ?? {};
+      expect(env.TEMPORAL_ADDRESS, role).toBe('temporal:7233');
+      expect(env.PAYLOAD_KEY_ID, role).toMatch(/^\$\{PAYLOAD_KEY_ID:\?/);
+      const url = new URL(env.DATABASE_URL ?? '');
+      expect([url.hostname, url.username, url.password, url.pathname], role).toEqual([
+        'postgresql',
+        pg.POSTGRES_USER,
+        pg.POSTGRES_PASSWORD,
+        `/${pg.POSTGRES_DB}`,
+      ]);
+    }
   });
 
   it('declares every dependency and named volume it uses', () => {

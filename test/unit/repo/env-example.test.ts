@@ -21,6 +21,15 @@ describe('.env.example', () => {
     const config = loadConfig(exampleEnv());
     expect(config.API_KEYS[0]?.aanbieders).toEqual(['12345678']);
     expect(config.DATABASE_URL).toMatch(/^postgres:/);
+    // The secured-cluster, role and observability settings are all there (commented out).
+    expect(config).toMatchObject({
+      TEMPORAL_TLS: true,
+      TEMPORAL_TLS_CERT: '/etc/iwmo-flow/temporal-client.pem',
+      TEMPORAL_TLS_KEY: '/etc/iwmo-flow/temporal-client.key',
+      IWMO_ROLE_POLLER: true,
+      LOG_FORMAT: 'json',
+      METRICS_BIND_ADDRESS: '0.0.0.0:9464',
+    });
     expect(createKeyring(config.PAYLOAD_KEYS ?? [], config.PAYLOAD_KEY_ID ?? '').activeKeyId).toBe('2026-11');
   });
 
