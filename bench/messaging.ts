@@ -50,6 +50,8 @@ const pollInput: MessagePollInput = {
   ...(process.env.BENCH_DELIVER_CONCURRENCY
     ? { deliverConcurrency: Number(process.env.BENCH_DELIVER_CONCURRENCY) }
     : {}),
+  // VECOZO allows pages of up to 250 (the round's default is 50).
+  ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
 };
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';

@@ -345,8 +345,12 @@ export async function startFullServer(opts: FullServerOptions): Promise<FullServ
   };
   const address = `127.0.0.1:${ports.frontend.grpc}`;
   try {
-    for (const name of serviceNames)
-      services[name] = serviceProcess(name, ports[name].grpc, env, logDir, graceMs);
+    // One service first: on fresh databases each service writes the cluster metadata when it starts,
+    // and two doing so at once fail with "failed to initialize current cluster metadata" (seen under load).
+    const [first, ...rest] = serviceNames;
+    services[first] = serviceProcess(first, ports[first].grpc, env, logDir, graceMs);
+    await services[first].started;
+    for (const name of rest) services[name] = serviceProcess(name, ports[name].grpc, env, logDir, graceMs);
     await Promise.all(Object.values(services).map((s) => s.started));
     await registerNamespace(address, namespace);
     const connection = await Connection.connect({ address });

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createInbound, type Inbound } from '../../activities/inbound';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
+import { amsterdamDateOf } from '../../calendar/amsterdam';
+import type { IsoDate } from '../../calendar/iso-date';
 import { loadProfiles } from '../../config/profiles';
 import { createDatabase } from '../../db';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
@@ -17,6 +20,16 @@ import { createRestTransport, vecozoEndpoints } from '../../transport/rest/clien
  * `node --import tsx test/support/worker-process.ts`.
  */
 
+function todayFrom(file: string): IsoDate {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch {
+    // No file: the clock.
+  }
+  return (text || amsterdamDateOf(new Date())) as IsoDate;
+}
+
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`worker-process: ${name} is not set`);
@@ -28,6 +41,8 @@ const keyId = env('FAULT_PAYLOAD_KEY_ID');
 const dataConverter = dataConverterFor(createKeyring([{ id: keyId, key: env('FAULT_PAYLOAD_KEY') }], keyId));
 const refSecret = env('FAULT_REF_SECRET');
 const address = env('FAULT_TEMPORAL_ADDRESS');
+// The dev server's namespace unless told (the full server's is its own).
+const namespace = process.env.FAULT_NAMESPACE ?? 'default';
 
 const [cert, key, ca] = await Promise.all(
   ['FAULT_TLS_CERT', 'FAULT_TLS_KEY', 'FAULT_TLS_CA'].map((name) => readFile(env(name), 'utf8')),
@@ -39,7 +54,7 @@ const transport = createRestTransport({
 });
 const { db } = createDatabase({ url: env('FAULT_DATABASE_URL') });
 const codec = createCodecPool({ size: 1 });
-const client = new Client({ connection: await Connection.connect({ address }), dataConverter });
+const client = new Client({ connection: await Connection.connect({ address }), namespace, dataConverter });
 const inbound: Inbound = createInbound({
   db,
   temporal: client,
@@ -47,12 +62,15 @@ const inbound: Inbound = createInbound({
   profiles: loadProfiles(),
   clientRef: (bsn) => clientRef(bsn, refSecret),
   codec,
+  // A test may move the inbound path's "today" back (a 301 received weeks ago: its deadline missed) by
+  // writing an ISO date to this file; empty or absent = the clock.
+  ...(process.env.FAULT_TODAY_FILE ? { today: () => todayFrom(process.env.FAULT_TODAY_FILE as string) } : {}),
 });
 // The test bundles the workflows once and hands the file over: a restart then takes a second, not a build.
 const worker = await Worker.create({
   connection: await NativeConnection.connect({ address }),
   workflowBundle: { codePath: env('FAULT_WORKFLOW_BUNDLE') },
-  namespace: 'default',
+  namespace,
   taskQueue,
   activities: createActivities({ db, codec, transport, inbound, temporal: client }),
   dataConverter,
