@@ -37,7 +37,8 @@ import { createWorker } from './worker';
  * DATABASE_URL is set, migrations applied —, the worker and the Hono API), `npm run worker`, `npm run api`.
  * Every part is registered with the Lifecycle as soon as it exists, so a failed start-up, SIGINT/SIGTERM,
  * or the embedded Temporal dying stops exactly what was started, newest first, and the process exits.
- * `npm start` execs tsx, which passes the signal on to this process (see package.json).
+ * `npm start` execs node with tsx as a loader (`--import tsx`), so a signal reaches this process itself:
+ * the tsx CLI would relay it and SIGKILL us when we do not confirm it within 30 ms, e.g. under load.
  */
 
 /** Until the configuration is read: the text form every start-up failure has always had. */

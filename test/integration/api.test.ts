@@ -381,7 +381,7 @@ describe('OpenAPI', () => {
         Object.entries(byMethod).map(([method, op]) => ({ name: `${method} ${path}`, path, op })),
       );
     const paths = ops(doc.paths);
-    expect(paths).toHaveLength(21);
+    expect(paths).toHaveLength(25);
     const all = [...paths, ...ops(doc.webhooks)];
     const operationIds = all.map((o) => o.op.operationId);
     for (const { name, op } of all) expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);

@@ -10,7 +10,7 @@ import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 /*
  * Issue 13: a 301 posted to the API and caught by a SIGKILL between store and route was stored but never
  * routed (a retry answered "being processed" for five minutes; without one nothing picked it up). The
- * service runs as an operator runs it (tsx app/start.ts, PGlite in its own folder, Temporal at a test dev
+ * service runs as an operator runs it (node --import tsx app/start.ts, PGlite in its own folder, Temporal at a test dev
  * server); IWMO_TEST_ONLY_STALL_AFTER_STORE makes the first run stop for good right after the row is
  * stored, the test kills the process tree, and the restart must route the message at start-up, once.
  */

@@ -18,10 +18,10 @@ const expectedTables = [
   'message_events',
   'outbox_messages',
   'payments',
-  'settlement_lines',
-  'settlements',
   'request_documents',
   'requests',
+  'settlement_lines',
+  'settlements',
 ];
 
 async function publicTables(handle: DatabaseHandle): Promise<string[]> {

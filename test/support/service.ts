@@ -47,7 +47,7 @@ export function startService(
   const [cmd, args] =
     launcher === 'npm'
       ? ['npm', ['start']]
-      : [join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'app', 'start.ts')]];
+      : [process.execPath, ['--import', 'tsx', join(repoRoot, 'app', 'start.ts')]];
   const child = spawn(cmd, args, {
     cwd: repoRoot,
     env: {

@@ -71,8 +71,8 @@ describe('docker-compose.yml', () => {
     // The roles app/start.ts knows, as package.json names them.
     const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
     expect([scripts.worker, scripts.api]).toEqual([
-      'exec tsx app/start.ts worker',
-      'exec tsx app/start.ts api',
+      'exec node --import tsx app/start.ts worker',
+      'exec node --import tsx app/start.ts api',
     ]);
     for (const role of ['worker', 'api']) {
       expect(services[role]?.build, role).toBe('.');
