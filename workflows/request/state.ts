@@ -18,6 +18,7 @@ import type {
   ResendEvent,
   ResendResult,
 } from '../../contract/request/contract';
+import { retour320Key } from '../../contract/request/keys';
 import type { RequestRefusalRule } from '../../contract/request/refusals';
 
 /*
@@ -212,7 +213,7 @@ export class Request {
       a.ontvangen,
     );
     this.f.owed.push({
-      key: `320:${a.messageId}`,
+      key: retour320Key(a.messageId),
       message: { type: 'WMO320', heenMessageId: a.messageId, retourCodes },
     });
     this.book.open('319-ontvangen', a.ontvangen, { subject: a.messageId });
