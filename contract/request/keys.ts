@@ -13,3 +13,9 @@ export const retour320Key = (inboxId: string): string => `${retour320Prefix}${in
 export function heenOfRetour320Key(key: string): string | undefined {
   return key.startsWith(retour320Prefix) ? key.slice(retour320Prefix.length) : undefined;
 }
+
+/**
+ * One 315/317 per stored request document: the outbox key of the message built from it. A 315's
+ * products share the document and so the message; an outbox row under this key means the document is in use.
+ */
+export const verzoekMessageKey = (payloadRef: string): string => `verzoek:${payloadRef}`;

@@ -18,7 +18,7 @@ import type {
   ResendEvent,
   ResendResult,
 } from '../../contract/request/contract';
-import { retour320Key } from '../../contract/request/keys';
+import { retour320Key, verzoekMessageKey } from '../../contract/request/keys';
 import type { RequestRefusalRule } from '../../contract/request/refusals';
 
 /*
@@ -363,7 +363,7 @@ export class Request {
     this.f.versions.push({ payloadRef, status: 'te-verzenden' });
     const type = this.f.kind === '315' ? 'WMO315' : 'WMO317';
     // Keyed by the document: the workflows of one 315's products share one message and one outbox row.
-    this.f.owed.push({ key: `verzoek:${payloadRef}`, message: { type, payloadRef } });
+    this.f.owed.push({ key: verzoekMessageKey(payloadRef), message: { type, payloadRef } });
   }
 
   private currentVersion() {
