@@ -23,7 +23,7 @@ import {
   verzoekFindings,
   verzoekParts,
 } from './requests';
-import type { DeclaratieAnswer, Misbehaviour, Scenario } from './scenario';
+import type { DeclaratieAnswer, Misbehaviour, RequestAnswer, Scenario } from './scenario';
 import type { MailboxStore, SimMessage } from './store';
 
 /*
@@ -264,22 +264,29 @@ export function createGemeente(deps: GemeenteDeps) {
         : [];
     const nr = heen.type === 'WMO315' ? '316' : '318';
     const retour = buildRetour(heen, codes, { identificatie: nextId(nr), dagtekening: today() });
-    if (retour.ok) later(delay, () => deliverAnswer(message, retour.retour));
-    if (codes.length) return; // counts as never sent: the provider corrects and resends
+    // Each step waits from the one before (every wait within setTimeout's limit): the 316/318, then the
+    // content answers; with retour codes the request counts as never sent and the provider resends it.
+    later(delay, () => {
+      if (retour.ok) deliverAnswer(message, retour.retour);
+      if (!codes.length) later(answer.answerDelayMs ?? delay, () => contentAnswers(message, heen, answer));
+    });
+  }
+
+  function contentAnswers(message: SimMessage, heen: Verzoek, answer: RequestAnswer): void {
     const parts = verzoekParts(heen, answer);
-    const at = delay + (answer.answerDelayMs ?? delay);
     const honoured = parts.filter((p) => p.decision.decision === 'honour');
-    if (honoured.length) later(at, () => honour(message, heen, honoured));
+    if (honoured.length) honour(message, heen, honoured);
     for (const part of parts) {
       const d = part.decision;
-      if (d.decision === 'reject') later(at, () => answer319(message, part.referentie, d.reden));
+      if (d.decision === 'reject') answer319(message, part.referentie, d.reden);
       if (d.decision !== 'in-onderzoek') continue;
-      later(at, () => answer319(message, part.referentie));
-      if (d.outcome.decision === 'honour') later(at + d.laterMs, () => honour(message, heen, [part]));
-      else
-        later(at + d.laterMs, () =>
-          answer319(message, part.referentie, d.outcome.decision === 'reject' ? d.outcome.reden : undefined),
-        );
+      answer319(message, part.referentie);
+      const outcome = d.outcome;
+      later(d.laterMs, () =>
+        outcome.decision === 'honour'
+          ? honour(message, heen, [part])
+          : answer319(message, part.referentie, outcome.reden),
+      );
     }
   }
 

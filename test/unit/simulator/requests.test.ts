@@ -136,21 +136,28 @@ describe('the simulated gemeente answers requests', () => {
     ).toEqual(['R3', 'R4']);
   });
 
-  it('"in onderzoek": a 319 with VerzoekAntwoord 2 at once, the 301 later', async () => {
-    const { delivered, push } = setUp({
-      WMO315: { answers: [{ decision: 'in-onderzoek', laterMs: 50 }, { decision: 'never' }] },
-    });
-    push(verzoek315(['O1', 'O2']));
-    await vi.waitFor(() => expect(ofType(delivered, 'WMO319')).toHaveLength(1));
-    expect(ofType(delivered, 'WMO319')[0]?.bericht.Antwoord).toEqual({
-      ReferentieAanbieder: 'O1',
-      VerzoekAntwoord: '2',
-    });
-    expect(ofType(delivered, 'WMO301')).toHaveLength(0);
-    await vi.waitFor(() => expect(ofType(delivered, 'WMO301')).toHaveLength(1));
-    const products = ofType(delivered, 'WMO301')[0]?.bericht.Client.ToegewezenProducten.ToegewezenProduct;
-    expect(products?.map((p) => p.ReferentieAanbieder)).toEqual(['O1']);
-    expect(delivered).toHaveLength(3); // 316, 319, 301: the 'never' product gets nothing
+  it('"in onderzoek": a 319 with VerzoekAntwoord 2 at once, the 301 only after laterMs', async () => {
+    vi.useFakeTimers();
+    try {
+      const week = 7 * 86_400_000;
+      const { delivered, push } = setUp({
+        delayMs: 1000,
+        WMO315: { answers: [{ decision: 'in-onderzoek', laterMs: 3 * week }, { decision: 'never' }] },
+      });
+      push(verzoek315(['O1', 'O2']));
+      await vi.advanceTimersByTimeAsync(2000); // the 316, then the content answer a delay later
+      expect(ofType(delivered, 'WMO319').map((m) => m.bericht.Antwoord)).toEqual([
+        { ReferentieAanbieder: 'O1', VerzoekAntwoord: '2' },
+      ]);
+      await vi.advanceTimersByTimeAsync(3 * week - 1);
+      expect(ofType(delivered, 'WMO301')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      const products = ofType(delivered, 'WMO301')[0]?.bericht.Client.ToegewezenProducten.ToegewezenProduct;
+      expect(products?.map((p) => p.ReferentieAanbieder)).toEqual(['O1']);
+      expect(delivered).toHaveLength(3); // 316, 319, 301: the 'never' product gets nothing
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a 317 is honoured by a 301 that changes the client’s existing toewijzingen and keeps the rest', async () => {
@@ -220,6 +227,25 @@ describe('the simulated gemeente answers requests', () => {
     expect(added).toMatchObject([
       { ReferentieAanbieder: '9003', Product: { Categorie: '01', Code: '01A12' } },
     ]);
+  });
+
+  it('a late answer: the 316 after the delay, the content answer only after its own answerDelayMs', async () => {
+    vi.useFakeTimers();
+    try {
+      const { delivered, push } = setUp({
+        delayMs: 1000,
+        WMO315: { answers: [{ decision: 'honour' }], answerDelayMs: 10 * 60_000 },
+      });
+      push(verzoek315(['L1', 'L2']));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(delivered.map((m) => decoded(m).message.type)).toEqual(['WMO316']);
+      await vi.advanceTimersByTimeAsync(10 * 60_000 - 1);
+      expect(delivered).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(delivered.map((m) => decoded(m).message.type)).toEqual(['WMO316', 'WMO301']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a scenario with an unknown request decision, naming the field', () => {
