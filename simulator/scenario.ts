@@ -88,9 +88,9 @@ export type VerzoekDecision = z.infer<typeof verzoekDecision>;
 
 /**
  * How the gemeente answers a 315/317: the 316/318 (approved, or with `retour.retourCodes` on the first
- * `retour.times` requests — the corrected resend is approved), then the content answer after
- * `answerDelayMs` after the 316/318 (a late one: more than its 5 working days). `answers` per requested product of a 315 in
- * order, cycling (one for a 317).
+ * `retour.times` requests — the corrected resend is approved), then, `answerDelayMs` after the 316/318
+ * (a late one: more than its 5 working days), the content answer: `answers` per requested product of a
+ * 315 in order, cycling (one for a 317).
  */
 const requestAnswer = z
   .object({
