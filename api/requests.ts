@@ -309,8 +309,9 @@ export function requestRoutes(deps: RequestRouteDeps) {
         const refusal = resendProblem(err);
         // The document this call stored has no use when the workflow refuses it: its personal data goes.
         // One an earlier call stored (same eventId) may be what another workflow of the 315 accepted.
+        // Failing to delete must not turn the refusal into a 500 (the document then stays behind).
         if (refusal && !submitted.duplicate)
-          await deleteUnusedRequestDocument(deps.database.db, submitted.document.id);
+          await deleteUnusedRequestDocument(deps.database.db, submitted.document.id).catch(() => false);
         throw refusal ?? err;
       }
     });
