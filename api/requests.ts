@@ -19,7 +19,7 @@ import {
 } from '../contract/request/contract';
 import { WmoAanbieder, WmoGemeente } from '../contract/search-attributes';
 import type { DatabaseHandle } from '../db';
-import { listRequests, type RequestRow } from '../db/queries/requests';
+import { deleteUnusedRequestDocument, listRequests, type RequestRow } from '../db/queries/requests';
 import type { VerzoekJson } from '../iwmo';
 import { mayAccess, type Principal } from './auth';
 import { booleanParam, cursorParam, decodeCursor, encodeCursor } from './cursor';
@@ -292,7 +292,6 @@ export function requestRoutes(deps: RequestRouteDeps) {
           type: problemTypes.rule,
           rule: 'ReferentieAanbieder',
         });
-      // Check the resend against the workflow first: a pending or closed request stores nothing.
       const submitted = await submitRequest(submitDeps, {
         eventId,
         verzoek,
@@ -307,7 +306,13 @@ export function requestRoutes(deps: RequestRouteDeps) {
         });
         return c.json(result, 202);
       } catch (err) {
-        throw resendProblem(err) ?? err;
+        const refusal = resendProblem(err);
+        // The document this call stored has no use when the workflow refuses it: its personal data goes.
+        // One an earlier call stored (same eventId) may be what another workflow of the 315 accepted.
+        // Failing to delete must not turn the refusal into a 500 (the document then stays behind).
+        if (refusal && !submitted.duplicate)
+          await deleteUnusedRequestDocument(deps.database.db, submitted.document.id).catch(() => false);
+        throw refusal ?? err;
       }
     });
 }

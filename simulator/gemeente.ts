@@ -13,7 +13,17 @@ import {
   type RetourCode,
 } from '../iwmo';
 import { placeholderBerichtstroom } from '../transport/berichtstroom';
-import type { DeclaratieAnswer, Misbehaviour, Scenario } from './scenario';
+import {
+  build301Honouring,
+  build319,
+  clientFrom315,
+  latestClient,
+  type Verzoek,
+  type VerzoekPart,
+  verzoekFindings,
+  verzoekParts,
+} from './requests';
+import type { DeclaratieAnswer, Misbehaviour, RequestAnswer, Scenario } from './scenario';
 import type { MailboxStore, SimMessage } from './store';
 
 /*
@@ -26,10 +36,23 @@ import type { MailboxStore, SimMessage } from './store';
  *   prescribes, whatever the scenario says;
  *   323 → 325 (buildDeclaratieAntwoord), in a conversation of its own: VECOZO does not link them; the
  *   scenario awards all lines, rejects all or every n-th with its codes, answers after its own (late)
- *   delay, or sends a 325 whose total does not match the 323.
+ *   delay, or sends a 325 whose total does not match the 323;
+ *   315 → 316, 317 → 318 (approved, or the scenario's retour codes on the first n requests), then per
+ *   requested product (one per 317) after its own delay: a 301 honouring it (requests.ts), a 319
+ *   rejecting it, a 319 "in onderzoek" followed later by either, or nothing. The 301 and 319 are heen
+ *   messages in a conversation of their own (their retours 302/320 link to them).
  * A payload that does not decode is AfgekeurdDoorDienst with a melding. 302s (and other retours) are
  * taken without answer. Logs name types, ids and codes only.
  */
+
+/** Toewijzingstijd (HH:MM:SS) in Amsterdam. */
+export const amsterdamTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Amsterdam',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 export interface GemeenteDeps {
   store: MailboxStore;
@@ -123,7 +146,7 @@ export function createGemeente(deps: GemeenteDeps) {
     return built.ok ? built.retour : undefined;
   }
 
-  function deliverAnswer(heen: SimMessage, answer: IwmoMessage): void {
+  function deliverAnswer(heen: SimMessage, answer: IwmoMessage, linked = answer.type !== 'WMO325'): void {
     const encoded = encode(answer, { rules: 'report' });
     if (!encoded.ok) {
       deps.log(`could not encode the ${answer.type} for ${heen.traceerId}: ${encoded.findings[0]?.rule}`);
@@ -135,10 +158,9 @@ export function createGemeente(deps: GemeenteDeps) {
       return;
     }
     const traceerId = randomUUID();
-    const linked = answer.type !== 'WMO325';
     deps.deliver({
       traceerId,
-      // 323/325 are not linked by VECOZO: the 325 starts its own conversation.
+      // 323/325 are not linked by VECOZO: the 325 starts its own conversation (as do a 301/319).
       conversatieId: linked ? heen.conversatieId : traceerId,
       ...(linked ? { alsAntwoordOp: heen.traceerId } : {}),
       afzender: heen.geadresseerde,
@@ -165,6 +187,10 @@ export function createGemeente(deps: GemeenteDeps) {
     }
     deps.store.setStatus(message.traceerId, 'Bezorgd');
     const heen = decoded.value.message;
+    if (heen.type === 'WMO315' || heen.type === 'WMO317') {
+      answerRequest(message, heen, decoded.value.findings);
+      return;
+    }
     if (heen.type !== 'WMO305' && heen.type !== 'WMO307' && heen.type !== 'WMO323') {
       deps.log(`took ${heen.type} ${message.traceerId}`);
       return;
@@ -180,6 +206,88 @@ export function createGemeente(deps: GemeenteDeps) {
       deliverAnswer(message, answer);
     }, delayOf(heen.type));
     timers.add(timer);
+  }
+
+  function later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      try {
+        run();
+      } catch (err) {
+        deps.log(`failed on a delayed answer: ${(err as Error).name}`);
+      }
+    }, ms);
+    timers.add(timer);
+  }
+
+  const meta = (nr: string) => ({
+    gemeente: deps.scenario().gemeente,
+    aanbieder: deps.scenario().aanbieder,
+    identificatie: nextId(nr),
+    dagtekening: today(),
+    tijd: amsterdamTime.format(deps.now()),
+  });
+
+  /** The 301 honouring these parts, built when it is sent (so it sees the 301s issued until then). */
+  function honour(message: SimMessage, heen: Verzoek, parts: VerzoekPart[]): void {
+    const m = meta('301');
+    const bsn = heen.bericht.Client.Bsn;
+    const known = latestClient(deps.store.all(), m, bsn);
+    const client = known?.client ?? (heen.type === 'WMO315' ? clientFrom315(heen) : undefined);
+    if (!client) {
+      deps.log(`cannot honour the 317 in ${message.traceerId}: the simulator never assigned this client`);
+      return;
+    }
+    const nummer = () => deps.scenario().toewijzingen.firstNummer + 500_000 + next('toewijzing-verzoek');
+    const toewijzing = build301Honouring(heen, parts, client, {
+      meta: m,
+      current: known?.current ?? new Map(),
+      nummer,
+    });
+    deliverAnswer(message, toewijzing, false);
+  }
+
+  /** A 319: rejected with its reason, or (no reason) in onderzoek. */
+  function answer319(message: SimMessage, referentie: string, reden?: string): void {
+    deliverAnswer(message, build319(meta('319'), referentie, reden), false);
+  }
+
+  /** The 316/318, then the content answers the scenario gives each part. */
+  function answerRequest(message: SimMessage, heen: Verzoek, findings: Finding[]): void {
+    const answer = deps.scenario().answers[heen.type];
+    const delay = deps.scenario().answers.delayMs;
+    const rejects = !findings.length && answer.retour && next(`${heen.type}-retour`) <= answer.retour.times;
+    const codes = findings.length
+      ? findings
+      : rejects && answer.retour
+        ? verzoekFindings(heen, answer.retour.retourCodes)
+        : [];
+    const nr = heen.type === 'WMO315' ? '316' : '318';
+    const retour = buildRetour(heen, codes, { identificatie: nextId(nr), dagtekening: today() });
+    // Each step waits from the one before (every wait within setTimeout's limit): the 316/318, then the
+    // content answers; with retour codes the request counts as never sent and the provider resends it.
+    later(delay, () => {
+      if (retour.ok) deliverAnswer(message, retour.retour);
+      if (!codes.length) later(answer.answerDelayMs ?? delay, () => contentAnswers(message, heen, answer));
+    });
+  }
+
+  function contentAnswers(message: SimMessage, heen: Verzoek, answer: RequestAnswer): void {
+    const parts = verzoekParts(heen, answer);
+    const honoured = parts.filter((p) => p.decision.decision === 'honour');
+    if (honoured.length) honour(message, heen, honoured);
+    for (const part of parts) {
+      const d = part.decision;
+      if (d.decision === 'reject') answer319(message, part.referentie, d.reden);
+      if (d.decision !== 'in-onderzoek') continue;
+      answer319(message, part.referentie);
+      const outcome = d.outcome;
+      later(d.laterMs, () =>
+        outcome.decision === 'honour'
+          ? honour(message, heen, [part])
+          : answer319(message, part.referentie, outcome.reden),
+      );
+    }
   }
 
   function safely(message: SimMessage): void {

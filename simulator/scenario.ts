@@ -57,6 +57,57 @@ const declaratieAnswer = z.discriminatedUnion('decision', [
 ]);
 export type DeclaratieAnswer = z.infer<typeof declaratieAnswer>;
 
+/** RedenAfwijzingVerzoek (WMO: 1–9). */
+const redenAfwijzing = z.enum(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+
+const verzoekFinal = z.discriminatedUnion('decision', [
+  /** A 301 whose products carry the ReferentieAanbieder (TR379). */
+  z.object({ decision: z.literal('honour') }).strict(),
+  /** A 319 with VerzoekAntwoord 1 and this RedenAfwijzingVerzoek. */
+  z.object({ decision: z.literal('reject'), reden: redenAfwijzing.default('7') }).strict(),
+]);
+
+/** How the gemeente answers one requested product (315) or one 317 after its 316/318. */
+const verzoekDecision = z.discriminatedUnion('decision', [
+  ...verzoekFinal.options,
+  /**
+   * A 319 "in onderzoek" (VerzoekAntwoord 2) at once, then `outcome` after `laterMs` — in the real world up
+   * to 8 weeks after the request's dagtekening.
+   */
+  z
+    .object({
+      decision: z.literal('in-onderzoek'),
+      laterMs: z.number().int().min(0).max(maxTimerMs).default(60_000),
+      outcome: verzoekFinal.default({ decision: 'honour' }),
+    })
+    .strict(),
+  /** No 301 and no 319: the request's deadlines run out. */
+  z.object({ decision: z.literal('never') }).strict(),
+]);
+export type VerzoekDecision = z.infer<typeof verzoekDecision>;
+
+/**
+ * How the gemeente answers a 315/317: the 316/318 (approved, or with `retour.retourCodes` on the first
+ * `retour.times` requests — the corrected resend is approved), then, `answerDelayMs` after the 316/318
+ * (a late one: more than its 5 working days), the content answer: `answers` per requested product of a
+ * 315 in order, cycling (one for a 317).
+ */
+const requestAnswer = z
+  .object({
+    retour: z
+      .object({ retourCodes: z.array(retourCode).min(1), times: z.number().int().min(0).default(1) })
+      .strict()
+      .optional(),
+    answers: z
+      .array(verzoekDecision)
+      .min(1)
+      .default([{ decision: 'honour' }]),
+    answerDelayMs: z.number().int().min(0).max(maxTimerMs).optional(),
+  })
+  .strict();
+export type RequestAnswer = z.infer<typeof requestAnswer>;
+const defaultRequestAnswer: RequestAnswer = { answers: [{ decision: 'honour' }] };
+
 export const duplicateDeliveryModes = ['none', 'same-traceer', 'new-traceer'] as const;
 
 export const misbehaviourSchema = z
@@ -128,6 +179,8 @@ export const scenarioSchema = z
         WMO305: answer.default({ decision: 'approve' }),
         WMO307: answer.default({ decision: 'approve' }),
         WMO323: declaratieAnswer.default({ decision: 'approve' }),
+        WMO315: requestAnswer.default(defaultRequestAnswer),
+        WMO317: requestAnswer.default(defaultRequestAnswer),
       })
       .strict()
       .default({
@@ -135,6 +188,8 @@ export const scenarioSchema = z
         WMO305: { decision: 'approve' },
         WMO307: { decision: 'approve' },
         WMO323: { decision: 'approve' },
+        WMO315: defaultRequestAnswer,
+        WMO317: defaultRequestAnswer,
       }),
     misbehaviour: misbehaviourSchema.default({
       slowMs: 0,

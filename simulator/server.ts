@@ -6,7 +6,7 @@ import { addDays, amsterdamDateOf } from '../calendar';
 import { makeIdentificatie } from '../iwmo';
 import { placeholderBerichtstroom } from '../transport/berichtstroom';
 import { createSimulatorApp } from './app';
-import { createGemeente } from './gemeente';
+import { amsterdamTime, createGemeente } from './gemeente';
 import type { Misbehaviour, Scenario } from './scenario';
 import { fileState, memoryState } from './state';
 import { MailboxStore, type NewMessage } from './store';
@@ -48,14 +48,6 @@ export interface Simulator {
   readonly pendingAnswers: number;
   close(): Promise<void>;
 }
-
-const amsterdamTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Amsterdam',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const { scenario } = options;

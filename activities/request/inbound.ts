@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { retour320Key } from '../../contract/request/keys';
 import { requests } from '../../db';
 import { retourCodeFindings } from '../messaging/build';
 import type { MessageCodec } from '../messaging/codec';
@@ -43,7 +44,7 @@ async function answer319(
   const built = await deps.codec.retour(row.payload, retourCodeFindings([code]), meta);
   if (!built.ok) return undefined;
   const written = await writeOutbox(deps.db, {
-    idempotencyKey: `320:${row.id}`,
+    idempotencyKey: retour320Key(row.id),
     workflowId: null,
     messageType: built.type,
     afzender: built.afzender,

@@ -1,5 +1,6 @@
 import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { heenOfRetour302Key, retour302Key } from '../../contract/assignment/keys';
+import { heenOfRetour320Key, retour320Key } from '../../contract/request/keys';
 import type { Database } from '../client';
 import { inboxMessages, outboxMessages } from '../schema';
 import {
@@ -16,6 +17,7 @@ import {
  * A message's conversation: the heen message, its retour(s) and what followed, found by walking links
  * outward from the message until nothing new turns up (bounded by `max`):
  *   - a 301 in ↔ its 302 out: the 302's idempotency key is `retour302Key(inbox id)` (contract/assignment/keys.ts);
+ *   - a 319 in ↔ its 320 out, likewise by `retour320Key(inbox id)` (contract/request/keys.ts);
  *   - a 305/307 out ↔ its 306/308 in: the retour copies the heen's header, so Afzender, Ontvanger and
  *     Identificatie are the heen's (the same link routeRetour uses);
  *   - what followed: the messages out of the workflows a message in was routed to (a 301's 305/307),
@@ -35,6 +37,9 @@ const heenOfRetour: Record<string, string> = {
   WMO320: 'WMO319',
 };
 const retourOfHeen = Object.fromEntries(Object.entries(heenOfRetour).map(([r, h]) => [h, r]));
+/** The inbox id of the message in an outbox row answers (a 302's 301, a 320's 319), from its key. */
+const heenInboxIdOf = (key: string) => heenOfRetour302Key(key) ?? heenOfRetour320Key(key);
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ConversationMessage extends MessageSummary {
@@ -88,7 +93,7 @@ const textArray = (values: string[]) =>
 async function moreInbox(db: Database, scope: ArchiveScope, found: Found, limit: number) {
   const outs = [...found.outbox.values()];
   const heenIds = outs
-    .map((o) => heenOfRetour302Key(o.idempotencyKey))
+    .map((o) => heenInboxIdOf(o.idempotencyKey))
     .filter((id): id is string => id !== undefined)
     .filter((id) => uuidPattern.test(id));
   const workflows = workflowsOf(found);
@@ -127,7 +132,7 @@ async function moreOutbox(db: Database, scope: ArchiveScope, found: Found, limit
     ins.length
       ? inArray(
           outboxMessages.idempotencyKey,
-          ins.map((m) => retour302Key(m.id)),
+          ins.flatMap((m) => [retour302Key(m.id), retour320Key(m.id)]),
         )
       : undefined,
     workflows.length ? inArray(outboxMessages.workflowId, workflows) : undefined,
@@ -151,7 +156,7 @@ function repliesOf(found: Found): Map<string, string> {
   const heenByHeader = new Map<string, string>();
   for (const o of found.outbox.values()) {
     if (o.messageType && retourOfHeen[o.messageType]) heenByHeader.set(`${o.messageType}|${header(o)}`, o.id);
-    const heen = heenOfRetour302Key(o.idempotencyKey);
+    const heen = heenInboxIdOf(o.idempotencyKey);
     if (heen && found.inbox.has(heen)) replies.set(o.id, heen);
   }
   const declaraties = new Map<string, string>();

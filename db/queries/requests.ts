@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { verzoekMessageKey } from '../../contract/request/keys';
 import type { Database } from '../client';
-import { requestDocuments, requests } from '../schema';
+import { outboxMessages, requestDocuments, requests } from '../schema';
 import type { Scope } from './escalations';
 
 /*
@@ -48,6 +49,23 @@ export async function findRequestDocumentByEvent(
     .from(requestDocuments)
     .where(and(eq(requestDocuments.aanbieder, aanbieder), eq(requestDocuments.eventId, eventId)));
   return row;
+}
+
+/**
+ * Deletes a document a resend stored but the workflow refused (its personal data has no use left),
+ * unless a message was already built from it (an outbox row under its key). Returns whether it did.
+ */
+export async function deleteUnusedRequestDocument(db: Database, id: string): Promise<boolean> {
+  const deleted = await db
+    .delete(requestDocuments)
+    .where(
+      and(
+        eq(requestDocuments.id, id),
+        sql`not exists (select 1 from ${outboxMessages} where ${outboxMessages.idempotencyKey} = ${verzoekMessageKey(id)})`,
+      ),
+    )
+    .returning({ id: requestDocuments.id });
+  return deleted.length > 0;
 }
 
 export interface RequestFilter {

@@ -12,7 +12,7 @@ import { amsterdamDateOf } from '../../calendar/amsterdam';
 import { loadProfiles } from '../../config/profiles';
 import { assignmentWorkflowId } from '../../contract/assignment';
 import { requestWorkflowId } from '../../contract/request/contract';
-import { inboxMessages, outboxMessages } from '../../db';
+import { inboxMessages, outboxMessages, requestDocuments } from '../../db';
 import { buildRetour, decode, encode, type MessageOf } from '../../iwmo';
 import { clientRef, createKeyring, dataConverterFor } from '../../security';
 import { createTestDatabase } from '../support/database';
@@ -236,6 +236,13 @@ describe('a 315 with two products, through HTTP', () => {
     });
     expect(early.status, early.text).toBe(409);
     expect(early.body.rule).toBe('TR374');
+    // The refused resend leaves no document behind (its personal data has no use); the two in use stay.
+    const documents = await testDb.handle.db.select().from(requestDocuments);
+    expect(
+      documents
+        .map((d) => (d.document as { producten: { Commentaar: string }[] }).producten[0]?.Commentaar)
+        .sort(),
+    ).toEqual(['eerste versie', 'verbeterd']);
     await postXml(retour316(second?.payload as string, []));
     await eventually(async () => (await stateOf(refA)).status === 'ontvangen', 'approved');
   });

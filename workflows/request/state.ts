@@ -18,6 +18,7 @@ import type {
   ResendEvent,
   ResendResult,
 } from '../../contract/request/contract';
+import { retour320Key, verzoekMessageKey } from '../../contract/request/keys';
 import type { RequestRefusalRule } from '../../contract/request/refusals';
 
 /*
@@ -212,7 +213,7 @@ export class Request {
       a.ontvangen,
     );
     this.f.owed.push({
-      key: `320:${a.messageId}`,
+      key: retour320Key(a.messageId),
       message: { type: 'WMO320', heenMessageId: a.messageId, retourCodes },
     });
     this.book.open('319-ontvangen', a.ontvangen, { subject: a.messageId });
@@ -362,7 +363,7 @@ export class Request {
     this.f.versions.push({ payloadRef, status: 'te-verzenden' });
     const type = this.f.kind === '315' ? 'WMO315' : 'WMO317';
     // Keyed by the document: the workflows of one 315's products share one message and one outbox row.
-    this.f.owed.push({ key: `verzoek:${payloadRef}`, message: { type, payloadRef } });
+    this.f.owed.push({ key: verzoekMessageKey(payloadRef), message: { type, payloadRef } });
   }
 
   private currentVersion() {

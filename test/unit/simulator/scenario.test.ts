@@ -18,13 +18,15 @@ describe('scenario files', () => {
     for (const f of files) expect(loadScenario(join(scenarioDir, f)).name).toBe(f.replace(/\.json$/, ''));
   });
 
-  it('fills in defaults: approve everything after a second, no misbehaviour', () => {
+  it('fills in defaults: approve everything (honour every request) after a second, no misbehaviour', () => {
     const s = parseScenario(minimal);
     expect(s.answers).toEqual({
       delayMs: 1000,
       WMO305: { decision: 'approve' },
       WMO307: { decision: 'approve' },
       WMO323: { decision: 'approve' },
+      WMO315: { answers: [{ decision: 'honour' }] },
+      WMO317: { answers: [{ decision: 'honour' }] },
     });
     expect(s.misbehaviour).toEqual({
       slowMs: 0,
