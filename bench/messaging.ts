@@ -23,6 +23,7 @@ import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
 import { benchWorkflow } from './dev-server/workflow';
+import { historyTallies, type Tallies, talliesTable, timedActivities, timedCodec } from './messaging/profile';
 
 /*
  * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
@@ -35,6 +36,8 @@ import { benchWorkflow } from './dev-server/workflow';
  *      BENCH_CONCURRENCY (50) in flight, timed from the first start to the last completion.
  * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
  * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
+ * BENCH_PROFILE=1: also where a toewijzing's time goes (bench/messaging/profile.ts): per activity, per
+ * codec operation, and Temporal's scheduled → started latency from a sample of assignment histories.
  * Prints markdown; never fails on a figure.
  */
 
@@ -53,6 +56,8 @@ const pollInput: MessagePollInput = {
   // VECOZO allows pages of up to 250 (the round's default is 50).
   ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
 };
+const profile = process.env.BENCH_PROFILE === '1';
+const tallies: Tallies = new Map();
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';
 const gemeente = '0384';
@@ -132,10 +137,13 @@ try {
   stops.unshift(() => rest.close());
   const { transport, seen } = timedTransport(rest);
 
-  const codec = createCodecPool();
-  stops.unshift(() => codec.close());
+  const pool = createCodecPool();
+  stops.unshift(() => pool.close());
+  const codec = profile ? timedCodec(pool, tallies) : pool;
   let inbound: Inbound | undefined;
-  const receiveMessage: Inbound['receiveMessage'] = (m) => (inbound as Inbound).receiveMessage(m);
+  // Both arguments: the poller hands over what it read ahead (messaging/predecode.ts), so nothing is decoded twice.
+  const receiveMessage: Inbound['receiveMessage'] = (m, ahead) =>
+    (inbound as Inbound).receiveMessage(m, ahead);
   const recordUnavailable: Inbound['recordUnavailable'] = (m) => (inbound as Inbound).recordUnavailable(m);
   const touched = new Set<string>();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -147,12 +155,14 @@ try {
     dataConverter,
     workflowsPath: fileURLToPath(new URL('./messaging/workflows.ts', import.meta.url)),
     activities: {
-      ...createActivities({
-        db: database.db,
-        codec,
-        transport,
-        inbound: { receiveMessage, recordUnavailable },
-      }),
+      ...(profile ? (a: ReturnType<typeof createActivities>) => timedActivities(a, tallies) : <T>(a: T) => a)(
+        createActivities({
+          db: database.db,
+          codec,
+          transport,
+          inbound: { receiveMessage, recordUnavailable },
+        }),
+      ),
       touch: async (id: string) => void touched.add(id),
     },
   });
@@ -195,6 +205,9 @@ try {
   inboxDoneAt ||= performance.now();
   await stopPollLoop(client, 'bench: messaging half done');
   const loadMid = load();
+  // Read now, before the baseline adds its own activity (`touch`) to the tallies.
+  const messagingTallies = new Map(tallies);
+  const history = profile ? await historyTallies(client, 100) : undefined;
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 
   // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
@@ -234,6 +247,12 @@ try {
     `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
       `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
   );
+  if (history) {
+    console.log(`\n${talliesTable('activity / codec op (this worker, wall ms)', messagingTallies, n)}`);
+    console.log(
+      `\n${talliesTable(`Temporal, from ${history.workflows} assignment histories`, history.t, history.workflows)}`,
+    );
+  }
   const ratio = messagingRate / baselineRate;
   console.log(
     `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
