@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import postgres from 'postgres';
 import { createActivities } from '../activities';
 import { createInbound, type Inbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
@@ -15,10 +16,12 @@ import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
 import type { MessagePollInput } from '../contract/messaging';
 import { createDatabase } from '../db';
+import { startFullServer } from '../scripts/temporal-server';
 import { clientRef, createKeyring, dataConverterFor } from '../security';
 import { generateTestPki, readPair } from '../simulator/certs';
 import { parseScenario } from '../simulator/scenario';
 import { startSimulator } from '../simulator/server';
+import { startCluster } from '../test/support/postgres-cluster';
 import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
@@ -36,6 +39,9 @@ import { historyTallies, type Tallies, talliesTable, timedActivities, timedCodec
  *      BENCH_CONCURRENCY (50) in flight, timed from the first start to the last completion.
  * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
  * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
+ * BENCH_POSTGRES=1: the same on a throwaway PostgreSQL cluster started here (test/support/postgres-cluster.ts).
+ * BENCH_SERVER=full: the full Temporal server (scripts/temporal-server.ts: four service processes, 4 history
+ * shards) on a throwaway PostgreSQL cluster instead of the dev server; implies BENCH_POSTGRES=1.
  * BENCH_PROFILE=1: also where a toewijzing's time goes (bench/messaging/profile.ts): per activity, per
  * codec operation, and Temporal's scheduled → started latency from a sample of assignment histories.
  * Prints markdown; never fails on a figure.
@@ -57,6 +63,7 @@ const pollInput: MessagePollInput = {
   ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
 };
 const profile = process.env.BENCH_PROFILE === '1';
+const serverKind = process.env.BENCH_SERVER === 'full' ? 'full' : 'dev';
 const tallies: Tallies = new Map();
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';
@@ -69,6 +76,16 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** A fresh database for the service's own tables on the bench's cluster. */
+async function serviceDatabase(clusterUrl: string): Promise<string> {
+  const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database iwmo_bench');
+  await admin.end();
+  const url = new URL(clusterUrl);
+  url.pathname = '/iwmo_bench';
+  return url.toString();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,21 +111,27 @@ const loadBefore = load();
 const dir = mkdtempSync(join(tmpdir(), 'iwmo-bench-messaging-'));
 const stops: Array<() => Promise<unknown> | unknown> = [];
 try {
-  const server = await startDevServer({
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace,
-    sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
-    taskQueuePartitions: 1,
-    dbFile: join(dir, 'temporal.db'),
-    banner: false,
-  });
+  const cluster =
+    serverKind === 'full' || process.env.BENCH_POSTGRES === '1' ? await startCluster() : undefined;
+  if (cluster) stops.unshift(() => cluster.stop());
+  const server =
+    serverKind === 'full' && cluster
+      ? await startFullServer({ postgresUrl: cluster.url, namespace, stopGraceMs: 5000 })
+      : await startDevServer({
+          port: await freePort(),
+          uiPort: await freePort(),
+          namespace,
+          sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
+          taskQueuePartitions: 1,
+          dbFile: join(dir, 'temporal.db'),
+          banner: false,
+        });
   stops.unshift(() => server.stop());
   const connection = await Connection.connect({ address: server.address });
   stops.unshift(() => connection.close());
   await ensureSearchAttributes(connection, namespace);
 
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? (cluster && (await serviceDatabase(cluster.url)));
   const database = createDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: join(dir, 'pglite') });
   stops.unshift(() => database.close());
   await database.migrate();
@@ -228,7 +251,7 @@ try {
   console.log('# Messaging end to end vs start + one activity\n');
   console.log(
     `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${new Date().toISOString()}; dev server WAL + synchronous=full, 1 partition; ${database.kind}; ` +
+      `${new Date().toISOString()}; ${serverKind === 'full' ? 'full server 1.32.0 (4 services, 4 shards) on PostgreSQL' : 'dev server WAL + synchronous=full, 1 partition'}; ${database.kind}; ` +
       `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
       `after messaging ${loadMid}, at the end ${load()}.\n`,
   );
@@ -256,6 +279,10 @@ try {
   const ratio = messagingRate / baselineRate;
   console.log(
     `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
+  );
+  // One line for bench/side-by-side.ts, which runs this file once per topology.
+  console.log(
+    `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, loadBefore, loadEnd: load() })}`,
   );
 } finally {
   for (const stop of stops)
