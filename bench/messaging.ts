@@ -26,7 +26,15 @@ import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
 import { benchWorkflow } from './dev-server/workflow';
-import { historyTallies, type Tallies, talliesTable, timedActivities, timedCodec } from './messaging/profile';
+import {
+  cpuTable,
+  cpuTree,
+  historyTallies,
+  type Tallies,
+  talliesTable,
+  timedActivities,
+  timedCodec,
+} from './messaging/profile';
 
 /*
  * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
@@ -212,6 +220,7 @@ try {
   const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
   let inboxDoneAt = 0;
   console.error(`[bench] issued ${n} WMO301; poll round every ${intervalMs} ms`);
+  const cpuStart = cpuTree();
   await ensurePollLoop(client, { taskQueue, intervalMs, round: pollInput });
   const deadline = performance.now() + timeoutMs;
   let lastLog = 0;
@@ -228,6 +237,7 @@ try {
   inboxDoneAt ||= performance.now();
   await stopPollLoop(client, 'bench: messaging half done');
   const loadMid = load();
+  const cpuMid = cpuTree();
   // Read now, before the baseline adds its own activity (`touch`) to the tallies.
   const messagingTallies = new Map(tallies);
   const history = profile ? await historyTallies(client, 100) : undefined;
@@ -241,9 +251,11 @@ try {
       await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
     }
   };
+  const cpuBaseline = cpuTree();
   const began = performance.now();
   await Promise.all(Array.from({ length: concurrency }, slot));
   const baselineMs = performance.now() - began;
+  const cpuEnd = cpuTree();
   if (touched.size !== n) throw new Error(`baseline: ${touched.size} activities ran, expected ${n}`);
 
   const messagingRate = (n / messagingMs) * 1000;
@@ -270,6 +282,10 @@ try {
     `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
       `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
   );
+  if (profile) {
+    console.log(`\n${cpuTable('CPU, 301 → 302 half', cpuStart, cpuMid, n)}`);
+    console.log(`\n${cpuTable('CPU, baseline half', cpuBaseline, cpuEnd, n)}`);
+  }
   if (history) {
     console.log(`\n${talliesTable('activity / codec op (this worker, wall ms)', messagingTallies, n)}`);
     console.log(

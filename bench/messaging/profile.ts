@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { MessageCodec } from '../../activities/messaging/codec';
 
@@ -108,4 +109,57 @@ export function talliesTable(title: string, t: Tallies, perItem: number): string
     ),
   ];
   return lines.join('\n');
+}
+
+/** CPU seconds (user + system) of this process and of every process below it (servers, codec threads included). */
+export function cpuTree(): { self: number; children: number; byName: Map<string, number> } {
+  const tick = 100; // USER_HZ on Linux
+  const procs = new Map<number, { ppid: number; name: string; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const f = stat.slice(close + 2).split(' ');
+      // after "(comm) ": state ppid … utime(12) stime(13) counting from state = 0
+      procs.set(Number(entry), { ppid: Number(f[1]), name, cpu: (Number(f[11]) + Number(f[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const below = (pid: number): number[] =>
+    [...procs.entries()].filter(([, p]) => p.ppid === pid).flatMap(([c]) => [c, ...below(c)]);
+  const byName = new Map<string, number>();
+  let children = 0;
+  for (const pid of below(process.pid)) {
+    const p = procs.get(pid);
+    if (!p) continue;
+    children += p.cpu;
+    byName.set(p.name, (byName.get(p.name) ?? 0) + p.cpu);
+  }
+  const u = process.cpuUsage();
+  return { self: (u.user + u.system) / 1e6, children, byName };
+}
+
+/** Markdown: CPU seconds per item of each process between two readings. */
+export function cpuTable(
+  title: string,
+  from: ReturnType<typeof cpuTree>,
+  to: ReturnType<typeof cpuTree>,
+  items: number,
+): string {
+  const rows: Array<[string, number]> = [
+    ['this process (worker, simulator, PGlite, codec threads)', to.self - from.self],
+  ];
+  for (const [name, cpu] of to.byName) rows.push([name, cpu - (from.byName.get(name) ?? 0)]);
+  const total = rows.reduce((s, [, v]) => s + v, 0);
+  return [
+    `| ${title} | CPU s | CPU ms per workflow |`,
+    '| :-- | --: | --: |',
+    ...rows
+      .filter(([, v]) => v > 0.005)
+      .map(([k, v]) => `| ${k} | ${v.toFixed(2)} | ${((v / items) * 1000).toFixed(1)} |`),
+    `| total | ${total.toFixed(2)} | ${((total / items) * 1000).toFixed(1)} |`,
+  ].join('\n');
 }
