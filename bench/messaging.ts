@@ -211,6 +211,23 @@ try {
     await run;
   });
 
+  /** `n` workflows of start + one activity, `concurrency` in flight; wall ms from the first start. */
+  const trivialRun = async (prefix: string): Promise<number> => {
+    let next = 0;
+    const slot = async () => {
+      while (next < n) {
+        const workflowId = `${prefix}-${next++}`;
+        await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
+      }
+    };
+    const began = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, slot));
+    return performance.now() - began;
+  };
+  // 0. BENCH_EMPTY_BASELINE=1: the same trivial run first, on an empty server and database, to compare
+  // with the baseline after, when the n assignments of the messaging half are stored and sleeping.
+  const emptyMs = process.env.BENCH_EMPTY_BASELINE === '1' ? await trivialRun('bench-empty') : 0;
+
   // 1. 301 → 302 through the simulator, the poller (app/message-poll.ts) running its rounds.
   const retours = () =>
     sim.store
@@ -244,19 +261,11 @@ try {
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 
   // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
-  let next = 0;
-  const slot = async () => {
-    while (next < n) {
-      const workflowId = `bench-baseline-${next++}`;
-      await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
-    }
-  };
   const cpuBaseline = cpuTree();
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, slot));
-  const baselineMs = performance.now() - began;
+  const baselineMs = await trivialRun('bench-baseline');
   const cpuEnd = cpuTree();
-  if (touched.size !== n) throw new Error(`baseline: ${touched.size} activities ran, expected ${n}`);
+  if (touched.size !== n * (emptyMs ? 2 : 1))
+    throw new Error(`baseline: ${touched.size} activities ran, expected ${n * (emptyMs ? 2 : 1)}`);
 
   const messagingRate = (n / messagingMs) * 1000;
   const baselineRate = (n / baselineMs) * 1000;
@@ -282,6 +291,13 @@ try {
     `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
       `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
   );
+  if (emptyMs) {
+    const emptyRate = (n / emptyMs) * 1000;
+    console.log(
+      `\nstart rate (start + one activity): empty ${emptyRate.toFixed(1)} wf/s, with ${n} sleeping assignments ` +
+        `${baselineRate.toFixed(1)} wf/s: ${(baselineRate / emptyRate).toFixed(2)}× (target ≥ 0.80)`,
+    );
+  }
   if (profile) {
     console.log(`\n${cpuTable('CPU, 301 → 302 half', cpuStart, cpuMid, n)}`);
     console.log(`\n${cpuTable('CPU, baseline half', cpuBaseline, cpuEnd, n)}`);
@@ -298,7 +314,7 @@ try {
   );
   // One line for bench/side-by-side.ts, which runs this file once per topology.
   console.log(
-    `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, loadBefore, loadEnd: load() })}`,
+    `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, emptyRate: emptyMs ? (n / emptyMs) * 1000 : undefined, loadBefore, loadEnd: load() })}`,
   );
 } finally {
   for (const stop of stops)

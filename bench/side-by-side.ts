@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
  *   - the dev server with PGlite (`npm start`'s defaults),
  *   - the dev server with PostgreSQL,
  *   - the full Temporal server (four service processes, 4 history shards) on PostgreSQL.
+ * Each also runs the trivial workload first on the empty server (BENCH_EMPTY_BASELINE=1), so the start rate
+ * with N = BENCH_TOEWIJZINGEN sleeping assignments stored can be compared with an empty database.
  * BENCH_TOPOLOGIES=dev-pglite,full-postgres picks some; the BENCH_* variables of messaging.ts pass through.
  * Prints markdown; never fails on a figure (a topology that fails is reported as failed).
  */
@@ -28,6 +30,7 @@ interface Result {
   messagingRate: number;
   baselineRate: number;
   ratio: number;
+  emptyRate?: number;
   loadBefore: string;
   loadEnd: string;
 }
@@ -39,18 +42,18 @@ for (const name of picked) {
   process.stderr.write(`[topology] ${name}: load ${loadavg()[0]?.toFixed(2)}\n`);
   try {
     const { stdout } = await run('npx', ['tsx', 'bench/messaging.ts'], {
-      env: { ...process.env, ...env },
+      env: { BENCH_EMPTY_BASELINE: '1', ...process.env, ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     const line = stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
     if (!line) throw new Error('no BENCH_RESULT line');
     const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as Result;
     rows.push(
-      `| ${name} | ${r.n} | ${r.baselineRate.toFixed(1)} | ${r.messagingRate.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.loadBefore} → ${r.loadEnd} |`,
+      `| ${name} | ${r.n} | ${r.baselineRate.toFixed(1)} | ${r.messagingRate.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.emptyRate ? `${r.emptyRate.toFixed(1)} → ${r.baselineRate.toFixed(1)}: ${(r.baselineRate / r.emptyRate).toFixed(2)}` : ''} | ${r.loadBefore} → ${r.loadEnd} |`,
     );
     process.stderr.write(stdout.replace(/^BENCH_RESULT.*$/m, ''));
   } catch (err) {
-    rows.push(`| ${name} | | | | failed: ${String(err).split('\n')[0]} | |`);
+    rows.push(`| ${name} | | | | failed: ${String(err).split('\n')[0]} | | |`);
   }
 }
 console.log(

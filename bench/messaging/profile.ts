@@ -138,6 +138,19 @@ export function cpuTree(): { self: number; children: number; byName: Map<string,
     children += p.cpu;
     byName.set(p.name, (byName.get(p.name) ?? 0) + p.cpu);
   }
+  // This process by thread name: the main thread ("node": worker activities, simulator, PGlite), the
+  // workflow and codec worker threads, V8's GC helpers, the SDK core's tokio threads, libuv's pool.
+  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/task/${task}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = `this process: ${stat.slice(stat.indexOf('(') + 1, close).replace(/[0-9]+$/, '')}${task === String(process.pid) ? ' (main)' : ''}`;
+      const f = stat.slice(close + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // thread ended
+    }
+  }
   const u = process.cpuUsage();
   return { self: (u.user + u.system) / 1e6, children, byName };
 }
@@ -153,7 +166,8 @@ export function cpuTable(
     ['this process (worker, simulator, PGlite, codec threads)', to.self - from.self],
   ];
   for (const [name, cpu] of to.byName) rows.push([name, cpu - (from.byName.get(name) ?? 0)]);
-  const total = rows.reduce((s, [, v]) => s + v, 0);
+  // Threads of this process are a split of its row, not added again.
+  const total = rows.filter(([k]) => !k.startsWith('this process:')).reduce((s, [, v]) => s + v, 0);
   return [
     `| ${title} | CPU s | CPU ms per workflow |`,
     '| :-- | --: | --: |',
