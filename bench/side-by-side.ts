@@ -57,7 +57,7 @@ for (const name of picked) {
   }
 }
 console.log(
-  '| topology | toewijzingen | trivial wf/s | 301 → 302 wf/s | ratio | load avg (1/5/15) before → end |',
+  '| topology | toewijzingen (N) | trivial wf/s | 301 → 302 wf/s | ratio | trivial wf/s, empty → N sleeping assignments: ratio | load avg (1/5/15) before → end |',
 );
-console.log('| :-- | --: | --: | --: | --: | :-- |');
+console.log('| :-- | --: | --: | --: | --: | :-- | :-- |');
 for (const r of rows) console.log(r);
