@@ -9,6 +9,7 @@ import { checkEncoding } from './messaging/encoding';
 import {
   claimStranded,
   claimUnfinished,
+  createClaimKeeper,
   finishInbound,
   type InboxResult,
   type InboxRow,
@@ -103,6 +104,16 @@ const testOnlyStallAfterStore = 'IWMO_TEST_ONLY_STALL_AFTER_STORE';
 
 export function createInbound(deps: InboundDeps) {
   const today = deps.today ?? (() => amsterdamDateOf(new Date()));
+  // Renews this process's claims while it works on them: they die with the process (messaging/inbox.ts).
+  const claims = createClaimKeeper(deps.db);
+  async function holding<T>(id: string, work: () => Promise<T>): Promise<T> {
+    claims.hold(id);
+    try {
+      return await work();
+    } finally {
+      claims.drop(id);
+    }
+  }
 
   async function finish(row: InboxRow, result: Omit<InboxResult, 'outcome'>, stored: Stored) {
     await finishInbound(deps.db, row.id, { ...result, outcome: stored });
@@ -312,7 +323,7 @@ export function createInbound(deps: InboundDeps) {
       if (!created && !(await claimUnfinished(deps.db, row.id))) return answerEarlier(row);
       try {
         // A row stored before holds the bytes of its first delivery: decoded from the row, not from these.
-        const outcome = await handle(row, created ? ahead?.inspected : undefined);
+        const outcome = await holding(row.id, () => handle(row, created ? ahead?.inspected : undefined));
         return created ? outcome : { ...outcome, duplicate: true };
       } catch (err) {
         await releaseClaim(deps.db, row.id).catch(() => undefined);
@@ -331,7 +342,7 @@ export function createInbound(deps: InboundDeps) {
       const result: ResumeStrandedResult = { resumed: 0, failed: 0 };
       for (const row of rows) {
         try {
-          await handle(row);
+          await holding(row.id, () => handle(row));
           result.resumed++;
         } catch {
           await releaseClaim(deps.db, row.id).catch(() => undefined);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import postgres from 'postgres';
 import { createActivities } from '../activities';
 import { createInbound, type Inbound } from '../activities/inbound';
 import { createCodecPool } from '../activities/messaging/codec-pool';
@@ -15,14 +16,25 @@ import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
 import type { MessagePollInput } from '../contract/messaging';
 import { createDatabase } from '../db';
+import { startFullServer } from '../scripts/temporal-server';
 import { clientRef, createKeyring, dataConverterFor } from '../security';
 import { generateTestPki, readPair } from '../simulator/certs';
 import { parseScenario } from '../simulator/scenario';
 import { startSimulator } from '../simulator/server';
+import { startCluster } from '../test/support/postgres-cluster';
 import { messageTypeOf } from '../transport/berichtstroom';
 import { createRestTransport, vecozoEndpoints } from '../transport/rest/client';
 import type { Transport } from '../transport/types';
 import { benchWorkflow } from './dev-server/workflow';
+import {
+  cpuTable,
+  cpuTree,
+  historyTallies,
+  type Tallies,
+  talliesTable,
+  timedActivities,
+  timedCodec,
+} from './messaging/profile';
 
 /*
  * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
@@ -35,6 +47,11 @@ import { benchWorkflow } from './dev-server/workflow';
  *      BENCH_CONCURRENCY (50) in flight, timed from the first start to the last completion.
  * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
  * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
+ * BENCH_POSTGRES=1: the same on a throwaway PostgreSQL cluster started here (test/support/postgres-cluster.ts).
+ * BENCH_SERVER=full: the full Temporal server (scripts/temporal-server.ts: four service processes, 4 history
+ * shards) on a throwaway PostgreSQL cluster instead of the dev server; implies BENCH_POSTGRES=1.
+ * BENCH_PROFILE=1: also where a toewijzing's time goes (bench/messaging/profile.ts): per activity, per
+ * codec operation, and Temporal's scheduled → started latency from a sample of assignment histories.
  * Prints markdown; never fails on a figure.
  */
 
@@ -53,6 +70,9 @@ const pollInput: MessagePollInput = {
   // VECOZO allows pages of up to 250 (the round's default is 50).
   ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
 };
+const profile = process.env.BENCH_PROFILE === '1';
+const serverKind = process.env.BENCH_SERVER === 'full' ? 'full' : 'dev';
+const tallies: Tallies = new Map();
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';
 const gemeente = '0384';
@@ -64,6 +84,16 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** A fresh database for the service's own tables on the bench's cluster. */
+async function serviceDatabase(clusterUrl: string): Promise<string> {
+  const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe('create database iwmo_bench');
+  await admin.end();
+  const url = new URL(clusterUrl);
+  url.pathname = '/iwmo_bench';
+  return url.toString();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,21 +119,27 @@ const loadBefore = load();
 const dir = mkdtempSync(join(tmpdir(), 'iwmo-bench-messaging-'));
 const stops: Array<() => Promise<unknown> | unknown> = [];
 try {
-  const server = await startDevServer({
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace,
-    sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
-    taskQueuePartitions: 1,
-    dbFile: join(dir, 'temporal.db'),
-    banner: false,
-  });
+  const cluster =
+    serverKind === 'full' || process.env.BENCH_POSTGRES === '1' ? await startCluster() : undefined;
+  if (cluster) stops.unshift(() => cluster.stop());
+  const server =
+    serverKind === 'full' && cluster
+      ? await startFullServer({ postgresUrl: cluster.url, namespace, stopGraceMs: 5000 })
+      : await startDevServer({
+          port: await freePort(),
+          uiPort: await freePort(),
+          namespace,
+          sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
+          taskQueuePartitions: 1,
+          dbFile: join(dir, 'temporal.db'),
+          banner: false,
+        });
   stops.unshift(() => server.stop());
   const connection = await Connection.connect({ address: server.address });
   stops.unshift(() => connection.close());
   await ensureSearchAttributes(connection, namespace);
 
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? (cluster && (await serviceDatabase(cluster.url)));
   const database = createDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: join(dir, 'pglite') });
   stops.unshift(() => database.close());
   await database.migrate();
@@ -132,10 +168,13 @@ try {
   stops.unshift(() => rest.close());
   const { transport, seen } = timedTransport(rest);
 
-  const codec = createCodecPool();
-  stops.unshift(() => codec.close());
+  const pool = createCodecPool();
+  stops.unshift(() => pool.close());
+  const codec = profile ? timedCodec(pool, tallies) : pool;
   let inbound: Inbound | undefined;
-  const receiveMessage: Inbound['receiveMessage'] = (m) => (inbound as Inbound).receiveMessage(m);
+  // Both arguments: the poller hands over what it read ahead (messaging/predecode.ts), so nothing is decoded twice.
+  const receiveMessage: Inbound['receiveMessage'] = (m, ahead) =>
+    (inbound as Inbound).receiveMessage(m, ahead);
   const recordUnavailable: Inbound['recordUnavailable'] = (m) => (inbound as Inbound).recordUnavailable(m);
   const touched = new Set<string>();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -147,12 +186,14 @@ try {
     dataConverter,
     workflowsPath: fileURLToPath(new URL('./messaging/workflows.ts', import.meta.url)),
     activities: {
-      ...createActivities({
-        db: database.db,
-        codec,
-        transport,
-        inbound: { receiveMessage, recordUnavailable },
-      }),
+      ...(profile ? (a: ReturnType<typeof createActivities>) => timedActivities(a, tallies) : <T>(a: T) => a)(
+        createActivities({
+          db: database.db,
+          codec,
+          transport,
+          inbound: { receiveMessage, recordUnavailable },
+        }),
+      ),
       touch: async (id: string) => void touched.add(id),
     },
   });
@@ -170,6 +211,23 @@ try {
     await run;
   });
 
+  /** `n` workflows of start + one activity, `concurrency` in flight; wall ms from the first start. */
+  const trivialRun = async (prefix: string): Promise<number> => {
+    let next = 0;
+    const slot = async () => {
+      while (next < n) {
+        const workflowId = `${prefix}-${next++}`;
+        await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
+      }
+    };
+    const began = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, slot));
+    return performance.now() - began;
+  };
+  // 0. BENCH_EMPTY_BASELINE=1: the same trivial run first, on an empty server and database, to compare
+  // with the baseline after, when the n assignments of the messaging half are stored and sleeping.
+  const emptyMs = process.env.BENCH_EMPTY_BASELINE === '1' ? await trivialRun('bench-empty') : 0;
+
   // 1. 301 → 302 through the simulator, the poller (app/message-poll.ts) running its rounds.
   const retours = () =>
     sim.store
@@ -179,6 +237,7 @@ try {
   const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
   let inboxDoneAt = 0;
   console.error(`[bench] issued ${n} WMO301; poll round every ${intervalMs} ms`);
+  const cpuStart = cpuTree();
   await ensurePollLoop(client, { taskQueue, intervalMs, round: pollInput });
   const deadline = performance.now() + timeoutMs;
   let lastLog = 0;
@@ -195,27 +254,25 @@ try {
   inboxDoneAt ||= performance.now();
   await stopPollLoop(client, 'bench: messaging half done');
   const loadMid = load();
+  const cpuMid = cpuTree();
+  // Read now, before the baseline adds its own activity (`touch`) to the tallies.
+  const messagingTallies = new Map(tallies);
+  const history = profile ? await historyTallies(client, 100) : undefined;
   console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 
   // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
-  let next = 0;
-  const slot = async () => {
-    while (next < n) {
-      const workflowId = `bench-baseline-${next++}`;
-      await client.workflow.execute(benchWorkflow, { taskQueue, workflowId, args: [workflowId] });
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, slot));
-  const baselineMs = performance.now() - began;
-  if (touched.size !== n) throw new Error(`baseline: ${touched.size} activities ran, expected ${n}`);
+  const cpuBaseline = cpuTree();
+  const baselineMs = await trivialRun('bench-baseline');
+  const cpuEnd = cpuTree();
+  if (touched.size !== n * (emptyMs ? 2 : 1))
+    throw new Error(`baseline: ${touched.size} activities ran, expected ${n * (emptyMs ? 2 : 1)}`);
 
   const messagingRate = (n / messagingMs) * 1000;
   const baselineRate = (n / baselineMs) * 1000;
   console.log('# Messaging end to end vs start + one activity\n');
   console.log(
     `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${new Date().toISOString()}; dev server WAL + synchronous=full, 1 partition; ${database.kind}; ` +
+      `${new Date().toISOString()}; ${serverKind === 'full' ? 'full server 1.32.0 (4 services, 4 shards) on PostgreSQL' : 'dev server WAL + synchronous=full, 1 partition'}; ${database.kind}; ` +
       `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
       `after messaging ${loadMid}, at the end ${load()}.\n`,
   );
@@ -234,9 +291,30 @@ try {
     `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
       `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
   );
+  if (emptyMs) {
+    const emptyRate = (n / emptyMs) * 1000;
+    console.log(
+      `\nstart rate (start + one activity): empty ${emptyRate.toFixed(1)} wf/s, with ${n} sleeping assignments ` +
+        `${baselineRate.toFixed(1)} wf/s: ${(baselineRate / emptyRate).toFixed(2)}× (target ≥ 0.80)`,
+    );
+  }
+  if (profile) {
+    console.log(`\n${cpuTable('CPU, 301 → 302 half', cpuStart, cpuMid, n)}`);
+    console.log(`\n${cpuTable('CPU, baseline half', cpuBaseline, cpuEnd, n)}`);
+  }
+  if (history) {
+    console.log(`\n${talliesTable('activity / codec op (this worker, wall ms)', messagingTallies, n)}`);
+    console.log(
+      `\n${talliesTable(`Temporal, from ${history.workflows} assignment histories`, history.t, history.workflows)}`,
+    );
+  }
   const ratio = messagingRate / baselineRate;
   console.log(
     `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
+  );
+  // One line for bench/side-by-side.ts, which runs this file once per topology.
+  console.log(
+    `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, emptyRate: emptyMs ? (n / emptyMs) * 1000 : undefined, loadBefore, loadEnd: load() })}`,
   );
 } finally {
   for (const stop of stops)

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { type Database, inboxMessages } from '../../db';
 import { recordMessageEvent } from './events';
 
@@ -6,9 +6,54 @@ import { recordMessageEvent } from './events';
  * Inbox rows: stored before anything else happens to a message, recognised when it comes again (same
  * transport + traceerId, or the same bytes), and claimed by one process at a time while it is decoded
  * and routed. A claim older than `staleClaimMs` belongs to a process that died: a re-delivery takes over.
+ * A live process keeps its claims fresh (`createClaimKeeper`, every `claimRefreshMs`), however long one
+ * message takes (a 24 MB 323, Temporal unreachable), so the stale time can be short: a killed worker's
+ * rows are taken over about a minute later instead of after five.
  */
 
-export const staleClaimMs = 5 * 60_000;
+export const staleClaimMs = 60_000;
+/** How often a live process renews the claims it holds: well inside `staleClaimMs`. */
+export const claimRefreshMs = 15_000;
+
+export interface ClaimKeeper {
+  /** The caller now works on this row: its claim is renewed until `drop`. */
+  hold(id: string): void;
+  drop(id: string): void;
+  /** Renews every held claim now (the timer calls this; tests call it to skip the wait). */
+  refresh(): Promise<void>;
+}
+
+/**
+ * The claims one process holds, renewed while it lives. The timer runs only while something is held and
+ * never keeps the process alive; a failed renewal is tried again on the next tick (at worst the claim goes
+ * stale and a sweeper takes the row, which the idempotent route tolerates).
+ */
+export function createClaimKeeper(db: Database, everyMs = claimRefreshMs): ClaimKeeper {
+  const held = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    if (held.size === 0) return;
+    await db
+      .update(inboxMessages)
+      .set({ claimedAt: new Date() })
+      .where(and(inArray(inboxMessages.id, [...held]), isNull(inboxMessages.outcome)));
+  };
+  return {
+    hold(id) {
+      held.add(id);
+      if (timer) return;
+      timer = setInterval(() => void refresh().catch(() => undefined), everyMs);
+      timer.unref();
+    },
+    drop(id) {
+      held.delete(id);
+      if (held.size > 0 || !timer) return;
+      clearInterval(timer);
+      timer = undefined;
+    },
+    refresh,
+  };
+}
 
 export type InboxRow = typeof inboxMessages.$inferSelect;
 

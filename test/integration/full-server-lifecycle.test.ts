@@ -178,7 +178,7 @@ describe('the lifecycle on the full server with two worker processes', { timeout
     issued = sim.issue(clients);
     simShiftMs = 0;
     // Received and routed first. (A worker killed while it receives leaves its claimed rows stranded
-    // until the claim is stale, 5 minutes: resumeStranded then finishes them; too slow for this suite.)
+    // until the claim is stale, a minute (staleClaimMs): resumeStranded then finishes them; too slow for this suite.)
     await pollRound({ deliverLimit: 0 });
     await until(async () => (await outboxOf('WMO302')).length >= clients, 'every 302 written');
 

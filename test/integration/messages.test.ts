@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInbound } from '../../activities/inbound';
 import { createMessageActivities, messageRefusedType } from '../../activities/messages';
 import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
+import { createClaimKeeper, staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
 import { createApi } from '../../api/app';
 import { messageRoutes } from '../../api/messages';
 import { wmo323WithLines } from '../../bench/documents';
@@ -936,25 +936,26 @@ describe('issue 13: TR056, an Identificatie used again for other content', () =>
   });
 });
 
-describe('issue 13: rows stored but never routed are resumed', () => {
-  async function strand(xml: string, claimedAt: Date | null) {
-    const bytes = Buffer.from(xml);
-    const { row } = await storeInbound(db(), {
-      payload: xml,
-      payloadSha256: createHash('sha256').update(bytes).digest('hex'),
-      sizeBytes: bytes.byteLength,
-      transport: 'api',
-      traceerId: null,
-      conversatieId: null,
-      submittedBy: 'zorg-bv',
-      afzender: sampleGemeente,
-      ontvanger: sampleAanbieder,
-      messageType: 'WMO301',
-    });
-    await db().update(inboxMessages).set({ claimedAt }).where(eq(inboxMessages.id, row.id));
-    return row.id;
-  }
+/** A 301 stored through the API path, then its claim set as a crashed or busy process left it. */
+async function strand(xml: string, claimedAt: Date | null) {
+  const bytes = Buffer.from(xml);
+  const { row } = await storeInbound(db(), {
+    payload: xml,
+    payloadSha256: createHash('sha256').update(bytes).digest('hex'),
+    sizeBytes: bytes.byteLength,
+    transport: 'api',
+    traceerId: null,
+    conversatieId: null,
+    submittedBy: 'zorg-bv',
+    afzender: sampleGemeente,
+    ontvanger: sampleAanbieder,
+    messageType: 'WMO301',
+  });
+  await db().update(inboxMessages).set({ claimedAt }).where(eq(inboxMessages.id, row.id));
+  return row.id;
+}
 
+describe('issue 13: rows stored but never routed are resumed', () => {
   it('resumeStranded routes a stale or released row once; a fresh claim is left alone; a retry then gets the outcome', async () => {
     const stale = wmo301('STRAND-1', [631]);
     const staleId = await strand(stale, new Date(Date.now() - staleClaimMs - 1000));
@@ -977,6 +978,25 @@ describe('issue 13: rows stored but never routed are resumed', () => {
     expect((await inboxRow(busyId)).status).toBe('routed');
     const retry = await post(stale);
     expect(retry.body).toMatchObject({ messageId: staleId, status: 'routed', duplicate: true });
+  });
+});
+
+describe('issue 17: a claim dies with its process', () => {
+  it('a row claimed two minutes ago by a process that died is taken over; one a live process holds is not', async () => {
+    const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
+    const deadId = await strand(wmo301('CLAIM-DEAD', [641]), twoMinutesAgo);
+    const liveId = await strand(wmo301('CLAIM-LIVE', [642]), twoMinutesAgo);
+    // The live process: its keeper renews what it holds (here at once instead of on its 15 s timer).
+    const keeper = createClaimKeeper(db());
+    keeper.hold(liveId);
+    await keeper.refresh();
+    const swept = await inbound().resumeStranded();
+    keeper.drop(liveId);
+    expect(swept.failed).toBe(0);
+    expect((await inboxRow(deadId)).status).toBe('routed');
+    expect(await signals('wmo:0384:641', 'toewijzing')).toHaveLength(1);
+    expect((await inboxRow(liveId)).status).toBe('received');
+    await expect(env.client.workflow.getHandle('wmo:0384:642').describe()).rejects.toThrow();
   });
 });
 

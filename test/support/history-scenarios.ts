@@ -286,6 +286,23 @@ export const historyScenarios: HistoryScenario[] = [
     },
   },
   {
+    // Recorded after 'local-read-model' (issue 17): the read model written by local activities. 'happy'
+    // keeps the path from before, so both replay.
+    name: 'happy-local-read-model',
+    covers: 'the happy path with the read model written by a local activity (patch local-read-model)',
+    async run(ctx) {
+      const { handle, ids } = await startAssignment(ctx, toewijzing(4101, ctx.day0, {}));
+      await sentOf(ctx.acts, 'WMO302', 1);
+      await start(handle, 'start-1', ctx.day0);
+      await answer(ctx, handle, 'WMO305', 0);
+      await stop(handle, 'stop-1', ctx.day0, '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      const final = await finalState(handle, 'gestopt');
+      expectThat(final.escalations.length === 0, 'no escalation');
+      return ids;
+    },
+  },
+  {
     name: 'missed-305-escalation',
     covers:
       'leidschendam-voorburg-2019 (gemeente 1916): the 305 deadline passes, one escalation, the late 305 is accepted, then stop and retours',
