@@ -81,6 +81,8 @@ export class ClaimsBatch {
   readonly profile: ProtocolProfile;
   #status: BatchStatus = 'verzamelen';
   readonly #lines = new Map<string, Line>();
+  /** TR416's key of every debit held: indexes that keep a hand-over's check O(its own lines) at 10,000. */
+  readonly #debitKeys = new Set<string>();
   readonly #handOverKeys = new Set<string>();
   readonly #correctionIds = new Set<string>();
   #submission: BatchState['submission'];
@@ -101,7 +103,7 @@ export class ClaimsBatch {
     const c = input.carried as Carried | undefined;
     if (c?.v !== 1) return;
     this.#status = c.status;
-    for (const l of c.lines) this.#lines.set(l.referentieNummer, l);
+    for (const l of c.lines) this.#add(l);
     for (const k of c.handOverKeys) this.#handOverKeys.add(k);
     for (const k of c.correctionIds) this.#correctionIds.add(k);
     for (const k of c.escalated) this.#escalated.add(k);
@@ -184,7 +186,12 @@ export class ClaimsBatch {
     );
   }
 
-  /** Why `lines` cannot join this batch (the first rule they break), or undefined. */
+  /**
+   * Why `lines` cannot join this batch (the first rule they break), or undefined. The same findings as
+   * checkRegels over every line held plus these, in the same order, but computed from the new lines and the
+   * batch's indexes (refs, debit keys): checking all lines on each hand-over made 10,000 hand-overs
+   * quadratic (~3 minutes of workflow CPU, docs/claims.md "Scale").
+   */
   #problem(lines: ClaimLine[]): { rule: string; reason: string } | undefined {
     if (this.#status !== 'verzamelen')
       return {
@@ -192,18 +199,38 @@ export class ClaimsBatch {
         reason: `the 323 of ${this.maand} was already sent: hand the lines to a later batch`,
       };
     if (lines.length === 0) return { rule: 'XSD', reason: 'a hand-over without lines' };
-    const findings = checkRegels({
+    const own = checkRegels({
       aanbieder: this.aanbieder,
       gemeente: this.gemeente,
       declaratieNummer: declaratieNummerOf(this.gemeente, this.maand),
       berichtIdentificatie: { identificatie: 'x', dagtekening: this.period.einddatum },
       maand: this.period,
-      regels: [...this.#regels(), ...lines.map(toRegel)],
+      regels: lines.map(toRegel),
       periodsPerMessage: this.profile.billing.periodsPerMessage,
-    });
-    const own = new Set(lines.map((l) => `line ${l.referentieNummer}`));
-    const hit = findings.find((f: ClaimFinding) => [...own].some((at) => f.message.startsWith(at)));
+    }).filter((f) => f.message.startsWith('line '));
+    const cross: ClaimFinding[] = [];
+    for (const l of lines) {
+      const at = `line ${l.referentieNummer}`;
+      if (this.#lines.has(l.referentieNummer))
+        cross.push({
+          rule: 'TR101',
+          message: `${at}: ReferentieNummer twice in one message`,
+        } as ClaimFinding);
+      if (l.debetCredit === 'D' && this.#debitKeys.has(debitKey(l)))
+        cross.push({
+          rule: 'TR416',
+          message: `${at}: a second debit for the same toewijzing, product and period`,
+        } as ClaimFinding);
+      if (l.vorigReferentieNummer !== undefined && this.#lines.has(l.vorigReferentieNummer))
+        cross.push({ rule: 'TR316', message: `${at}: credits a debit in the same message` } as ClaimFinding);
+    }
+    const hit = firstFinding([...own, ...cross], lines);
     return hit && { rule: hit.rule, reason: hit.message };
+  }
+
+  #add(l: Line): void {
+    this.#lines.set(l.referentieNummer, l);
+    if (l.debetCredit === 'D') this.#debitKeys.add(debitKey(l));
   }
 
   #take(assignmentWorkflowId: string, all: ClaimLine[]): HandOverResult {
@@ -215,13 +242,7 @@ export class ClaimsBatch {
     if (all.length > 0 && lines.length === 0) return { kind: 'duplicate' };
     const problem = this.#problem(lines);
     if (problem) return { kind: 'returned', ...problem };
-    for (const l of lines)
-      this.#lines.set(l.referentieNummer, {
-        ...l,
-        assignmentWorkflowId,
-        status: 'verzameld',
-        handedBack: false,
-      });
+    for (const l of lines) this.#add({ ...l, assignmentWorkflowId, status: 'verzameld', handedBack: false });
     return { kind: 'added', lines: lines.length };
   }
 
@@ -237,10 +258,6 @@ export class ClaimsBatch {
           reason,
         },
       });
-  }
-
-  #regels(): RegelInBericht[] {
-    return [...this.#lines.values()].map(toRegel);
   }
 
   // ---- the 323 ----
@@ -549,6 +566,26 @@ export class ClaimsBatch {
 }
 
 const toRegel = (l: ClaimLine): RegelInBericht => regelOf(l, l.clientRef);
+
+/** checkRegels' TR416 key: one debit per toewijzing, product and period. */
+const debitKey = (l: ClaimLine) =>
+  `${l.toewijzingNummer}|${l.categorie}|${l.code}|${l.productPeriode.begindatum}|${l.productPeriode.einddatum}`;
+
+// checkRegels' order: line by line (TR101, CD060, CS337, TR319, profile, TR416), then every TR316.
+const ruleOrder = ['TR101', 'CD060', 'CS337', 'TR319', 'profile', 'TR416'];
+
+/** The finding checkRegels over (held lines + `lines`) would list first for one of `lines`. */
+function firstFinding(findings: ClaimFinding[], lines: ClaimLine[]): ClaimFinding | undefined {
+  const index = new Map(lines.map((l, i) => [`line ${l.referentieNummer}:`, i]));
+  const rank = (f: ClaimFinding) => {
+    const i = index.get(f.message.slice(0, f.message.indexOf(':') + 1)) ?? lines.length;
+    return f.rule === 'TR316' ? lines.length * 10 + i : i * 10 + ruleOrder.indexOf(f.rule);
+  };
+  return findings.reduce<ClaimFinding | undefined>(
+    (a, f) => (a === undefined || rank(f) < rank(a) ? f : a),
+    undefined,
+  );
+}
 
 function sameLine(a: ClaimLine, b: ClaimLine): boolean {
   return JSON.stringify(toRegel(a)) === JSON.stringify(toRegel(b)) && a.clientRef === b.clientRef;
