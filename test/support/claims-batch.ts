@@ -104,6 +104,8 @@ export interface Submitted {
 }
 
 export interface BatchDoubles extends ClaimsBatchActivities {
+  /** `{key}:{part}` → body, as claim_batch_stash holds them. */
+  stash: Map<string, string>;
   submitted: Submitted[];
   records: RecordAntwoordInput[];
   outcomeCalls: DeliverOutcomesInput[];
@@ -113,12 +115,31 @@ export interface BatchDoubles extends ClaimsBatchActivities {
 
 /** Activity doubles: the outbox is a list, the 323 XML is the real builder's, outcomes are really signalled. */
 export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
+  const stash = new Map<string, string>();
   const d: BatchDoubles = {
+    stash,
     submitted: [],
     records: [],
     outcomeCalls: [],
     escalations: [],
-    async submitDeclaratie(input): Promise<SubmitDeclaratieResult> {
+    async stashPart({ key, part, body }) {
+      if (!stash.has(`${key}:${part}`)) stash.set(`${key}:${part}`, body);
+    },
+    async stashedPart({ key, part }) {
+      const body = stash.get(`${key}:${part}`);
+      if (body === undefined) throw new Error(`stash ${key} has no part ${part}`);
+      return body;
+    },
+    async submitDeclaratie(given): Promise<SubmitDeclaratieResult> {
+      const ref = given.stashedLines;
+      const input = ref
+        ? {
+            ...given,
+            lines: JSON.parse(
+              Array.from({ length: ref.parts }, (_, i) => stash.get(`${ref.key}:${i}`) ?? '').join(''),
+            ),
+          }
+        : given;
       const again = d.submitted.find((s) => s.input.idempotencyKey === input.idempotencyKey);
       if (again)
         return {

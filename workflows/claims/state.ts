@@ -80,6 +80,8 @@ export class ClaimsBatch {
   readonly maand: string;
   readonly profile: ProtocolProfile;
   #status: BatchStatus = 'verzamelen';
+  /** Set once the 323 is assembled: a line arriving while it is written goes to a later batch. */
+  #assembled = false;
   readonly #lines = new Map<string, Line>();
   /** TR416's key of every debit held: indexes that keep a hand-over's check O(its own lines) at 10,000. */
   readonly #debitKeys = new Set<string>();
@@ -193,7 +195,7 @@ export class ClaimsBatch {
    * quadratic (~3 minutes of workflow CPU, docs/claims.md "Scale").
    */
   #problem(lines: ClaimLine[]): { rule: string; reason: string } | undefined {
-    if (this.#status !== 'verzamelen')
+    if (this.#status !== 'verzamelen' || this.#assembled)
       return {
         rule: 'beleid',
         reason: `the 323 of ${this.maand} was already sent: hand the lines to a later batch`,
@@ -266,6 +268,7 @@ export class ClaimsBatch {
   assemble(
     dagtekening: IsoDate,
   ): { ok: true; input: SubmitDeclaratieInput } | { ok: false; findings: ClaimFinding[] } {
+    this.#assembled = true;
     const indiening = 1;
     const input: SubmitDeclaratieInput = {
       idempotencyKey: `${this.workflowId}:323:${indiening}`,
