@@ -323,4 +323,8 @@ export interface BatchEscalationInput {
 }
 export interface BatchEscalationActivities {
   escalate(input: BatchEscalationInput): Promise<{ escalationId: string; delivered: number; failed: number }>;
+  /** A late 325 applied after its escalation: the escalation is resolved ('escalation.resolved' webhook). */
+  resolveEscalation(
+    input: BatchEscalationInput & { metOn: IsoDate },
+  ): Promise<{ escalationId: string; delivered: number; failed: number }>;
 }

@@ -4,6 +4,7 @@ import { buildDeclaratieXml } from '../../activities/messaging/build';
 import { addDays } from '../../calendar';
 import type {
   Antwoord325,
+  BatchEscalationActivities,
   BatchEscalationInput,
   ClaimLine,
   ClaimLinesHandOver,
@@ -103,13 +104,14 @@ export interface Submitted {
   sent: MessageOf<'WMO323'>;
 }
 
-export interface BatchDoubles extends ClaimsBatchActivities {
+export interface BatchDoubles extends ClaimsBatchActivities, BatchEscalationActivities {
   /** `{key}:{part}` → body, as claim_batch_stash holds them. */
   stash: Map<string, string>;
   submitted: Submitted[];
   records: RecordAntwoordInput[];
   outcomeCalls: DeliverOutcomesInput[];
   escalations: BatchEscalationInput[];
+  resolutions: (BatchEscalationInput & { metOn: string })[];
   escalate(input: BatchEscalationInput): Promise<{ escalationId: string; delivered: number; failed: number }>;
 }
 
@@ -122,6 +124,7 @@ export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
     records: [],
     outcomeCalls: [],
     escalations: [],
+    resolutions: [],
     async stashPart({ key, part, body }) {
       if (!stash.has(`${key}:${part}`)) stash.set(`${key}:${part}`, body);
     },
@@ -173,6 +176,10 @@ export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
     },
     async escalate(input) {
       d.escalations.push(input);
+      return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
+    },
+    async resolveEscalation(input) {
+      d.resolutions.push(input);
       return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
     },
   };

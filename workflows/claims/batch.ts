@@ -135,6 +135,7 @@ export async function claimsBatchWorkflow(input: ClaimsBatchInput): Promise<void
 
   const doIo = async () => {
     await escalateDue(b, today());
+    await resolveDue(b);
     while (b.queuedRecords.length) {
       const n = b.queuedRecords.length;
       for (const r of b.queuedRecords.slice(0, n)) await claims.recordAntwoord(r);
@@ -180,6 +181,18 @@ export async function claimsBatchWorkflow(input: ClaimsBatchInput): Promise<void
   }
   b.markFinished();
   await condition(allHandlersFinished);
+}
+
+/** A late 325 after its escalation: resolve it, as an assignment does (patch 'batch-resolve'). */
+async function resolveDue(b: ClaimsBatch): Promise<void> {
+  const r = b.toResolve();
+  if (!r || !patched('batch-resolve')) return;
+  b.resolved(r.idempotencyKey);
+  try {
+    await escalation.resolveEscalation(r);
+  } catch {
+    log.warn('batch escalation resolution not delivered', { action: r.action });
+  }
 }
 
 async function escalateDue(b: ClaimsBatch, today: string): Promise<void> {

@@ -58,6 +58,8 @@ interface Carried {
   answer?: BatchState['answer'];
   mismatches: BatchState['mismatches'];
   escalated: string[];
+  /** Escalations resolved since (absent in carries from before patch 'batch-resolve'). */
+  resolved?: string[];
   refused?: BatchState['refused'];
   queuedOutcomes: QueuedOutcome[];
   queuedRecords: RecordAntwoordInput[];
@@ -92,6 +94,7 @@ export class ClaimsBatch {
   #answer: BatchState['answer'];
   #mismatches: BatchState['mismatches'] = [];
   readonly #escalated = new Set<string>();
+  readonly #resolved = new Set<string>();
   #refused: BatchState['refused'];
   #queuedOutcomes: QueuedOutcome[] = [];
   #queuedRecords: RecordAntwoordInput[] = [];
@@ -109,6 +112,7 @@ export class ClaimsBatch {
     for (const k of c.handOverKeys) this.#handOverKeys.add(k);
     for (const k of c.correctionIds) this.#correctionIds.add(k);
     for (const k of c.escalated) this.#escalated.add(k);
+    for (const k of c.resolved ?? []) this.#resolved.add(k);
     this.#submission = c.submission;
     this.#sent = c.sent;
     this.#answer = c.answer;
@@ -471,6 +475,37 @@ export class ClaimsBatch {
     this.#escalated.add(key);
   }
 
+  /**
+   * The missing-325 escalation, when a matching 325 was applied after it: to resolve (once), with the day
+   * it came and how late by then. A mismatching 325 resolves nothing (it is escalated itself).
+   */
+  toResolve(): (BatchEscalationInput & { metOn: IsoDate }) | undefined {
+    const key = `${this.workflowId}:verstuur-325`;
+    const due = this.answerDue;
+    const term = claimTerms(this.profile).answer;
+    if (!this.#answer || !due || term.kind !== 'term') return undefined;
+    if (!this.#escalated.has(key) || this.#resolved.has(key)) return undefined;
+    const metOn = this.#answer.ontvangen;
+    return {
+      idempotencyKey: key,
+      workflowId: this.workflowId,
+      gemeente: this.gemeente,
+      aanbieder: this.aanbieder,
+      toewijzingNummer: 0,
+      action: 'verstuur-325',
+      rule: term.rule.rule,
+      owner: term.rule.owner,
+      dueDate: due,
+      lateWorkingDays: Math.max(0, workingDaysBetween(due, metOn, this.profile.workingDays)),
+      recipients: [...this.profile.escalation[term.rule.owner]],
+      metOn,
+    };
+  }
+
+  resolved(key: string): void {
+    this.#resolved.add(key);
+  }
+
   // ---- I/O queues ----
 
   get queuedOutcomes(): readonly QueuedOutcome[] {
@@ -560,6 +595,7 @@ export class ClaimsBatch {
       ...(this.#answer ? { answer: this.#answer } : {}),
       mismatches: this.#mismatches,
       escalated: [...this.#escalated],
+      ...(this.#resolved.size ? { resolved: [...this.#resolved] } : {}),
       ...(this.#refused ? { refused: this.#refused } : {}),
       queuedOutcomes: this.#queuedOutcomes,
       queuedRecords: this.#queuedRecords,
