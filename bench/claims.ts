@@ -1,17 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { createActivities } from '../activities';
 import { handOverClaimLines } from '../activities/claims';
-import { startDevServer } from '../app/dev-server';
-import { ensureSearchAttributes } from '../app/search-attributes';
 import { loadProfiles } from '../config/profiles';
 import { type ClaimLine, claimsBatchWorkflowId } from '../contract/claims';
 import { createDatabase, inboxMessages, outboxMessages } from '../db';
@@ -19,12 +16,13 @@ import { referentieNummer } from '../declaratie';
 import { decode, encode } from '../iwmo';
 import { createKeyring, dataConverterFor } from '../security';
 import { sampleAanbieder as aanbieder, sampleGemeente as gemeente, wmo301 } from '../test/support/messages';
+import { createDevServerEnv } from '../test/support/temporal';
 
 /*
  * npm run bench:claims: a period end with BENCH_LINES (10,000) active assignments in one gemeente — from
  * the first hand-over until the 323 is in the outbox (handed to the transport) — beside as many
- * workflows whose timer fires one activity, on the same embedded dev server (as `npm start` runs it) and
- * PGlite, in the same run. The batch is driven directly: each assignment's hand-over is the real
+ * workflows whose timer fires one activity, on the same Temporal CLI dev server (in memory) and PGlite, in
+ * the same run. The batch is driven directly: each assignment's hand-over is the real
  * handOverClaimLines activity (run in the SDK's activity context), one line per assignment, signalled
  * before the batch's worker (its own task queue) starts: the month is long past, so the batch submits in
  * its first task, with every line. The time counts the hand-overs, the batch taking them, the 323's
@@ -38,13 +36,6 @@ const perClient = 100;
 const maand = '2026-06';
 const namespace = 'default';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
   loadavg()
@@ -64,19 +55,11 @@ const loadBefore = load();
 const dir = mkdtempSync(join(tmpdir(), 'iwmo-bench-claims-'));
 const stops: Array<() => Promise<unknown> | unknown> = [];
 try {
-  const server = await startDevServer({
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace,
-    sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
-    taskQueuePartitions: 1,
-    dbFile: join(dir, 'temporal.db'),
-    banner: false,
-  });
-  stops.unshift(() => server.stop());
-  const connection = await Connection.connect({ address: server.address });
-  stops.unshift(() => connection.close());
-  await ensureSearchAttributes(connection, namespace);
+  // The Temporal CLI dev server in memory (the tests' server): the embedded one with its SQLite file and
+  // synchronous=full managed ~2 timer workflows/s on the shared 2-core machine (load ~8), too slow for 10,000.
+  const temporal = await createDevServerEnv();
+  stops.unshift(() => temporal.teardown());
+  const connection = temporal.connection;
   const database = createDatabase({ pgliteDir: join(dir, 'pglite') });
   stops.unshift(() => database.close());
   await database.migrate();
@@ -134,8 +117,7 @@ try {
   }
 
   const touched = new Map<string, number>();
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  stops.unshift(() => nativeConnection.close());
+  const nativeConnection = temporal.nativeConnection;
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace,
