@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EscalationInput } from '../contract/assignment';
+import { parseClaimsBatchWorkflowId } from '../contract/claims';
 
 /*
  * What an escalation webhook carries: which assignment, which deadline, how late, and where to look.
@@ -33,9 +34,21 @@ export const escalationPayloadSchema = z.object({
     recipients: z.array(party),
     /** escalation.resolved only: the day the deadline was met after all, and how late by then. */
     resolution: z.object({ metOn: z.string(), lateWorkingDays: z.number().int() }).optional(),
+    /**
+     * What escalated: an assignment, a claims batch (one 323 per aanbieder, gemeente and month) or a
+     * request (315/317). A batch or a request has no toewijzing: `assignment.toewijzingNummer` is 0 then,
+     * and `links.subject` is where to look (`links.assignment` is set for assignments only).
+     */
+    subject: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('assignment'), toewijzingNummer: z.number().int() }),
+      z.object({ kind: z.literal('claims-batch'), maand: z.string() }),
+      z.object({ kind: z.literal('request'), referentieAanbieder: z.string() }),
+    ]),
     links: z.object({
-      /** The assignment in this API (needs an API key scoped to it). */
-      assignment: z.url(),
+      /** The subject in this API: the assignment, the batch or the request (needs a key scoped to it). */
+      subject: z.url(),
+      /** The assignment in this API (assignments only; needs an API key scoped to it). */
+      assignment: z.url().optional(),
       /** The workflow in the Temporal Web UI (for operators). */
       temporalUi: z.url(),
     }),
@@ -57,12 +70,33 @@ export interface EscalationFacts extends Omit<EscalationInput, 'idempotencyKey' 
   recipients: string[];
 }
 
+type Subject = EscalationPayload['data']['subject'];
+
+/** What a workflow id names: the batch and request ids are made by one function each (contract/). */
+export function subjectOf(workflowId: string, toewijzingNummer: number): Subject {
+  const batch = parseClaimsBatchWorkflowId(workflowId);
+  if (batch) return { kind: 'claims-batch', maand: batch.maand };
+  const request = /^verzoek:[0-9]{8}:(.+)$/.exec(workflowId);
+  if (request) return { kind: 'request', referentieAanbieder: request[1] as string };
+  return { kind: 'assignment', toewijzingNummer };
+}
+
+function subjectLink(apiUrl: string, row: EscalationFacts, subject: Subject): string {
+  if (subject.kind === 'claims-batch')
+    return `${apiUrl}/v1/claims/batches/${encodeURIComponent(row.workflowId)}`;
+  if (subject.kind === 'request')
+    return `${apiUrl}/v1/requests/${row.aanbieder}/${encodeURIComponent(subject.referentieAanbieder)}`;
+  return `${apiUrl}/v1/assignments/${row.gemeente}/${row.toewijzingNummer}`;
+}
+
 export function escalationPayload(
   row: EscalationFacts,
   links: EscalationLinks,
   resolution?: { metOn: string; lateWorkingDays: number },
 ): EscalationPayload {
   const ns = encodeURIComponent(links.namespace);
+  const subject = subjectOf(row.workflowId, row.toewijzingNummer);
+  const own = subjectLink(links.apiUrl, row, subject);
   return {
     type: resolution ? 'escalation.resolved' : 'escalation.deadline-missed',
     timestamp: row.createdAt.toISOString(),
@@ -78,8 +112,10 @@ export function escalationPayload(
       lateWorkingDays: row.lateWorkingDays,
       recipients: row.recipients as ('aanbieder' | 'gemeente')[],
       ...(resolution ? { resolution } : {}),
+      subject,
       links: {
-        assignment: `${links.apiUrl}/v1/assignments/${row.gemeente}/${row.toewijzingNummer}`,
+        subject: own,
+        ...(subject.kind === 'assignment' ? { assignment: own } : {}),
         temporalUi: `${links.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(row.workflowId)}`,
       },
     },

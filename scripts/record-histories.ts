@@ -23,7 +23,8 @@ await recordAll(chosen(historyScenarios), outDir, { anchored: true }, (scenario,
   const acts = recordingActivities({ deliver: scenario.deliver ?? 'at-once' });
   const claims = batchDoubles(env.client);
   return {
-    // The claims batch's own activities beside the assignment's; `escalate` is the shared one (acts).
+    // The claims batch's own activities beside the assignment's; `escalate` and `resolveEscalation` are the
+    // shared ones (acts).
     activities: { ...acts, ...withoutEscalate(claims) },
     record: async () => {
       const { workflowId, firstRunId } = await scenario.run({
@@ -41,7 +42,9 @@ await recordAll(chosen(historyScenarios), outDir, { anchored: true }, (scenario,
   };
 });
 
-function withoutEscalate<T extends { escalate: unknown }>(activities: T): Omit<T, 'escalate'> {
-  const { escalate: _, ...rest } = activities;
+function withoutEscalate<T extends { escalate: unknown; resolveEscalation: unknown }>(
+  activities: T,
+): Omit<T, 'escalate' | 'resolveEscalation'> {
+  const { escalate: _, resolveEscalation: __, ...rest } = activities;
   return rest;
 }

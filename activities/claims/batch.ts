@@ -11,7 +11,14 @@ import {
   type SubmitDeclaratieResult,
 } from '../../contract/claims';
 import { declaratieInputOf } from '../../contract/claims/convert';
-import { claimBatchAnswers, claimBatches, claimBatchLines, type Database, inboxMessages } from '../../db';
+import {
+  claimBatchAnswers,
+  claimBatches,
+  claimBatchLines,
+  claimBatchStash,
+  type Database,
+  inboxMessages,
+} from '../../db';
 import { assembleDeclaratie } from '../../declaratie/assemble';
 import { decode } from '../../iwmo';
 import { guardDatabase } from '../db-errors';
@@ -154,10 +161,43 @@ export async function signalOutcomes(
   return { delivered, gone };
 }
 
+async function stashedText(db: Database, key: string, part: number): Promise<string> {
+  const [row] = await db
+    .select({ body: claimBatchStash.body })
+    .from(claimBatchStash)
+    .where(and(eq(claimBatchStash.key, key), eq(claimBatchStash.part, part)));
+  if (!row)
+    throw ApplicationFailure.create({
+      type: 'StashMissing',
+      message: `stash ${key} has no part ${part}`,
+      nonRetryable: true,
+    });
+  return row.body;
+}
+
+/** The lines of a 323 too large for the activity's input, read back from the batch's stash. */
+async function withLines(db: Database, input: SubmitDeclaratieInput): Promise<SubmitDeclaratieInput> {
+  const ref = input.stashedLines;
+  if (!ref) return input;
+  const parts: string[] = [];
+  for (let i = 0; i < ref.parts; i++) parts.push(await stashedText(db, ref.key, i));
+  const { stashedLines: _s, ...rest } = input;
+  return { ...rest, lines: JSON.parse(parts.join('')) };
+}
+
 export function createClaimsBatchActivities({ db, temporal }: ClaimsBatchActivityDeps) {
   return guardDatabase({
+    async stashPart(input: { key: string; part: number; body: string }): Promise<void> {
+      await db.insert(claimBatchStash).values(input).onConflictDoNothing();
+    },
+
+    async stashedPart(input: { key: string; part: number }): Promise<string> {
+      return stashedText(db, input.key, input.part);
+    },
+
     /** The batch's 323 into the outbox, once per idempotency key; refused (not thrown) with the rules. */
-    async submitDeclaratie(input: SubmitDeclaratieInput): Promise<SubmitDeclaratieResult> {
+    async submitDeclaratie(given: SubmitDeclaratieInput): Promise<SubmitDeclaratieResult> {
+      const input = await withLines(db, given);
       const existing = await findOutbox(db, input.idempotencyKey);
       if (existing) {
         await recordBatch(db, input, existing.outboxId, existing.identificatie);

@@ -60,6 +60,8 @@ export interface ClaimsBatchInput {
   profile: ProtocolProfile;
   /** Set on continue-as-new: everything the previous run knew. */
   carried?: unknown;
+  /** History length at which the batch continues as new (default 20,000; tests set it lower). */
+  maxHistoryEvents?: number;
 }
 
 // ---- claim lines from assignments (Signal) ----
@@ -228,6 +230,13 @@ export interface BatchState {
 
 export const batchStateQuery = defineQuery<BatchState>('state');
 
+/**
+ * The state without its lines (their count instead): 'state' lists every line, ~185 bytes each, and a
+ * query answer over 2 MB fails (~11,000 lines); large batches are read here and from claim_batch_lines.
+ */
+export type BatchSummary = Omit<BatchState, 'lines'> & { lineCount: number };
+export const batchSummaryQuery = defineQuery<BatchSummary>('summary');
+
 // ---- activities the batch proxies ----
 
 /**
@@ -247,6 +256,17 @@ export interface SubmitDeclaratieInput {
   dagtekening: IsoDate;
   periodsPerMessage: 'one' | 'several';
   lines: (ClaimLine & { assignmentWorkflowId: string })[];
+  /**
+   * Set when the lines are too large for one payload (2 MB, ~4,000 lines): `lines` is then empty and the
+   * activity reads them from the batch's stash (`stashPart`), `parts` parts under `key`.
+   */
+  stashedLines?: StashRef;
+}
+
+/** Where a value too large for one Temporal payload was written in parts (claim_batch_stash). */
+export interface StashRef {
+  key: string;
+  parts: number;
 }
 
 export type SubmitDeclaratieResult =
@@ -278,6 +298,10 @@ export interface ClaimsBatchActivities {
   submitDeclaratie(input: SubmitDeclaratieInput): Promise<SubmitDeclaratieResult>;
   recordAntwoord(input: RecordAntwoordInput): Promise<void>;
   deliverLineOutcomes(input: DeliverOutcomesInput): Promise<DeliverOutcomesResult>;
+  /** One part of a large value (JSON text) under its key; writing the same part again is a no-op. */
+  stashPart(input: { key: string; part: number; body: string }): Promise<void>;
+  /** A part written by stashPart; fails for good (non-retryable 'StashMissing') when it is not there. */
+  stashedPart(input: { key: string; part: number }): Promise<string>;
 }
 
 /**
@@ -299,4 +323,8 @@ export interface BatchEscalationInput {
 }
 export interface BatchEscalationActivities {
   escalate(input: BatchEscalationInput): Promise<{ escalationId: string; delivered: number; failed: number }>;
+  /** A late 325 applied after its escalation: the escalation is resolved ('escalation.resolved' webhook). */
+  resolveEscalation(
+    input: BatchEscalationInput & { metOn: IsoDate },
+  ): Promise<{ escalationId: string; delivered: number; failed: number }>;
 }

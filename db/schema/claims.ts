@@ -120,3 +120,19 @@ export const claimBatchAnswers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.batchWorkflowId, t.inboxMessageId] })],
 );
+
+/*
+ * Parts of a claims batch's state too large for one Temporal payload (2 MB): the carry over
+ * continue-as-new and the lines of a large 323, written by the batch in parts of ≤ 256 Ki characters
+ * and read back by key. Client references only, never a BSN (the lines are the ones the history holds).
+ */
+export const claimBatchStash = pgTable(
+  'claim_batch_stash',
+  {
+    key: text('key').notNull(),
+    part: integer('part').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.part] })],
+);

@@ -171,7 +171,9 @@ describe('escalate', () => {
           deadline: { action: 'verstuur-305', rule: 'OP271', owner: 'aanbieder', dueDate: '2026-03-06' },
           lateWorkingDays: 2,
           recipients: ['aanbieder', 'gemeente'],
+          subject: { kind: 'assignment', toewijzingNummer: 4711 },
           links: {
+            subject: 'https://iwmo.example.nl/v1/assignments/1916/4711',
             assignment: 'https://iwmo.example.nl/v1/assignments/1916/4711',
             temporalUi: 'https://temporal.example.nl/namespaces/wmo-prod/workflows/wmo%3A1916%3A4711',
           },

@@ -10,6 +10,7 @@ const expectedTables = [
   'assignments',
   'claim_batch_answers',
   'claim_batch_lines',
+  'claim_batch_stash',
   'claim_batches',
   'claim_periods',
   'escalation_deliveries',

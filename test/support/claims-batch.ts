@@ -4,6 +4,7 @@ import { buildDeclaratieXml } from '../../activities/messaging/build';
 import { addDays } from '../../calendar';
 import type {
   Antwoord325,
+  BatchEscalationActivities,
   BatchEscalationInput,
   ClaimLine,
   ClaimLinesHandOver,
@@ -103,22 +104,45 @@ export interface Submitted {
   sent: MessageOf<'WMO323'>;
 }
 
-export interface BatchDoubles extends ClaimsBatchActivities {
+export interface BatchDoubles extends ClaimsBatchActivities, BatchEscalationActivities {
+  /** `{key}:{part}` → body, as claim_batch_stash holds them. */
+  stash: Map<string, string>;
   submitted: Submitted[];
   records: RecordAntwoordInput[];
   outcomeCalls: DeliverOutcomesInput[];
   escalations: BatchEscalationInput[];
+  resolutions: (BatchEscalationInput & { metOn: string })[];
   escalate(input: BatchEscalationInput): Promise<{ escalationId: string; delivered: number; failed: number }>;
 }
 
 /** Activity doubles: the outbox is a list, the 323 XML is the real builder's, outcomes are really signalled. */
 export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
+  const stash = new Map<string, string>();
   const d: BatchDoubles = {
+    stash,
     submitted: [],
     records: [],
     outcomeCalls: [],
     escalations: [],
-    async submitDeclaratie(input): Promise<SubmitDeclaratieResult> {
+    resolutions: [],
+    async stashPart({ key, part, body }) {
+      if (!stash.has(`${key}:${part}`)) stash.set(`${key}:${part}`, body);
+    },
+    async stashedPart({ key, part }) {
+      const body = stash.get(`${key}:${part}`);
+      if (body === undefined) throw new Error(`stash ${key} has no part ${part}`);
+      return body;
+    },
+    async submitDeclaratie(given): Promise<SubmitDeclaratieResult> {
+      const ref = given.stashedLines;
+      const input = ref
+        ? {
+            ...given,
+            lines: JSON.parse(
+              Array.from({ length: ref.parts }, (_, i) => stash.get(`${ref.key}:${i}`) ?? '').join(''),
+            ),
+          }
+        : given;
       const again = d.submitted.find((s) => s.input.idempotencyKey === input.idempotencyKey);
       if (again)
         return {
@@ -152,6 +176,10 @@ export function batchDoubles(temporal: Pick<Client, 'workflow'>): BatchDoubles {
     },
     async escalate(input) {
       d.escalations.push(input);
+      return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
+    },
+    async resolveEscalation(input) {
+      d.resolutions.push(input);
       return { escalationId: input.idempotencyKey, delivered: 0, failed: 0 };
     },
   };

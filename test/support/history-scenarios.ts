@@ -537,6 +537,65 @@ export const historyScenarios: HistoryScenario[] = [
       return { workflowId, firstRunId };
     },
   },
+  {
+    name: 'claims-batch-late-325',
+    covers:
+      "patch batch-resolve: one hand-over, its 323, no 325 within the term (escalated to the gemeente), the late 325 applied and the escalation resolved ('escalation.resolved')",
+    async run(ctx) {
+      const maand = ctx.day0.slice(0, 7);
+      const workflowId = claimsBatchWorkflowId('42420001', '0363', maand);
+      await ctx.env.client.workflow.start('claimOutcomeReceiverWorkflow', {
+        taskQueue: ctx.taskQueue,
+        workflowId: 'wmo:0363:4201',
+      });
+      const handle = await ctx.env.client.workflow.signalWithStart('claimsBatchWorkflow', {
+        taskQueue: ctx.taskQueue,
+        workflowId,
+        args: [{ aanbieder: '42420001', gemeente: '0363', maand, profile: profiles.profileFor('0363') }],
+        signal: claimLinesSignal,
+        signalArgs: [
+          {
+            assignmentWorkflowId: 'wmo:0363:4201',
+            handOverKey: `wmo:0363:4201:${maand}`,
+            lines: [
+              {
+                referentieNummer: `RP${maand.replace('-', '')}4201`,
+                toewijzingNummer: 4201,
+                clientRef: clientRefOf(0),
+                toewijzingMessageId: 'rp-4201-301',
+                categorie: '01',
+                code: '01A01',
+                productPeriode: { begindatum: ctx.day0, einddatum: addDays(ctx.day0, 20) },
+                volume: 12,
+                eenheid: '04',
+                tarief: 6640,
+                bedrag: 12 * 6640,
+                debetCredit: 'D',
+              },
+            ],
+          },
+        ],
+      });
+      await ctx.env.sleep(35 * day);
+      const [sent] = await eventually(
+        () => (ctx.claims.submitted.length ? ctx.claims.submitted : undefined),
+        'the 323',
+      );
+      if (!sent) throw new Error('no 323');
+      await ctx.env.sleep(40 * day);
+      await eventually(() => ctx.acts.escalations.length > 0 || undefined, 'the missing-325 escalation');
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'rp-325-late',
+        ontvangen: addDays(ctx.day0, 75),
+        antwoord: antwoordOn(sent, new Map(), 'RPA0003'),
+      });
+      await handle.result();
+      if (ctx.acts.escalations[0]?.action !== 'verstuur-325') throw new Error('expected the 325 escalation');
+      if (ctx.acts.resolutions.length !== 1)
+        throw new Error(`expected one resolution, got ${ctx.acts.resolutions.length}`);
+      return { workflowId, firstRunId: handle.signaledRunId };
+    },
+  },
 ];
 
 // ---- reading what was recorded ----

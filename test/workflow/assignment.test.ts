@@ -318,8 +318,10 @@ describe('assignment workflow: temporary stop', () => {
       state = await queryState(handle);
       expect(state.status).toBe('gestopt');
       // OP272: a definitive stop after a temporary one counts from the day it became known.
-      const d307 = state.deadlines.filter((d) => d.action === 'verstuur-307').at(-1);
-      expect(d307?.from).toBe(now);
+      // Found by its start, not its place: under load the temporary stop's 307 may close in another order.
+      const from307 = state.deadlines.filter((d) => d.action === 'verstuur-307').map((d) => d.from);
+      expect(from307).toContain(now);
+      expect(from307).not.toContain(addDays(now, -3));
       await sentOf(acts, 'WMO307', 3);
     });
   });

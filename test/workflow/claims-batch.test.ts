@@ -160,7 +160,7 @@ describe('claims batch workflow', () => {
     });
   });
 
-  it('a late 325 escalates once, with its rule; the 325 that comes after is still applied', async () => {
+  it('a late 325 escalates once, with its rule; the 325 that comes after is applied and resolves it', async () => {
     const d = batchDoubles(env.client);
     const { worker, taskQueue } = await createTestWorker(env, d);
     await worker.runUntil(async () => {
@@ -188,6 +188,15 @@ describe('claims batch workflow', () => {
       });
       await handle.result();
       expect(d.escalations).toHaveLength(1);
+      // Resolved once, under the escalation's key ('escalation.resolved' to the same recipients).
+      expect(d.resolutions).toEqual([
+        expect.objectContaining({
+          idempotencyKey: d.escalations[0]?.idempotencyKey,
+          action: 'verstuur-325',
+          metOn: '2027-03-20',
+          recipients: d.escalations[0]?.recipients,
+        }),
+      ]);
       expect(
         (await handle.query(batchStateQuery)).lines.every((l) => l.status === 'toegekend' && l.handedBack),
       ).toBe(true);

@@ -58,6 +58,8 @@ interface Carried {
   answer?: BatchState['answer'];
   mismatches: BatchState['mismatches'];
   escalated: string[];
+  /** Escalations resolved since (absent in carries from before patch 'batch-resolve'). */
+  resolved?: string[];
   refused?: BatchState['refused'];
   queuedOutcomes: QueuedOutcome[];
   queuedRecords: RecordAntwoordInput[];
@@ -80,7 +82,11 @@ export class ClaimsBatch {
   readonly maand: string;
   readonly profile: ProtocolProfile;
   #status: BatchStatus = 'verzamelen';
+  /** Set once the 323 is assembled: a line arriving while it is written goes to a later batch. */
+  #assembled = false;
   readonly #lines = new Map<string, Line>();
+  /** TR416's key of every debit held: indexes that keep a hand-over's check O(its own lines) at 10,000. */
+  readonly #debitKeys = new Set<string>();
   readonly #handOverKeys = new Set<string>();
   readonly #correctionIds = new Set<string>();
   #submission: BatchState['submission'];
@@ -88,6 +94,7 @@ export class ClaimsBatch {
   #answer: BatchState['answer'];
   #mismatches: BatchState['mismatches'] = [];
   readonly #escalated = new Set<string>();
+  readonly #resolved = new Set<string>();
   #refused: BatchState['refused'];
   #queuedOutcomes: QueuedOutcome[] = [];
   #queuedRecords: RecordAntwoordInput[] = [];
@@ -101,10 +108,11 @@ export class ClaimsBatch {
     const c = input.carried as Carried | undefined;
     if (c?.v !== 1) return;
     this.#status = c.status;
-    for (const l of c.lines) this.#lines.set(l.referentieNummer, l);
+    for (const l of c.lines) this.#add(l);
     for (const k of c.handOverKeys) this.#handOverKeys.add(k);
     for (const k of c.correctionIds) this.#correctionIds.add(k);
     for (const k of c.escalated) this.#escalated.add(k);
+    for (const k of c.resolved ?? []) this.#resolved.add(k);
     this.#submission = c.submission;
     this.#sent = c.sent;
     this.#answer = c.answer;
@@ -184,26 +192,51 @@ export class ClaimsBatch {
     );
   }
 
-  /** Why `lines` cannot join this batch (the first rule they break), or undefined. */
+  /**
+   * Why `lines` cannot join this batch (the first rule they break), or undefined. The same findings as
+   * checkRegels over every line held plus these, in the same order, but computed from the new lines and the
+   * batch's indexes (refs, debit keys): checking all lines on each hand-over made 10,000 hand-overs
+   * quadratic (~3 minutes of workflow CPU, docs/claims.md "Scale").
+   */
   #problem(lines: ClaimLine[]): { rule: string; reason: string } | undefined {
-    if (this.#status !== 'verzamelen')
+    if (this.#status !== 'verzamelen' || this.#assembled)
       return {
         rule: 'beleid',
         reason: `the 323 of ${this.maand} was already sent: hand the lines to a later batch`,
       };
     if (lines.length === 0) return { rule: 'XSD', reason: 'a hand-over without lines' };
-    const findings = checkRegels({
+    const own = checkRegels({
       aanbieder: this.aanbieder,
       gemeente: this.gemeente,
       declaratieNummer: declaratieNummerOf(this.gemeente, this.maand),
       berichtIdentificatie: { identificatie: 'x', dagtekening: this.period.einddatum },
       maand: this.period,
-      regels: [...this.#regels(), ...lines.map(toRegel)],
+      regels: lines.map(toRegel),
       periodsPerMessage: this.profile.billing.periodsPerMessage,
-    });
-    const own = new Set(lines.map((l) => `line ${l.referentieNummer}`));
-    const hit = findings.find((f: ClaimFinding) => [...own].some((at) => f.message.startsWith(at)));
+    }).filter((f) => f.message.startsWith('line '));
+    const cross: ClaimFinding[] = [];
+    for (const l of lines) {
+      const at = `line ${l.referentieNummer}`;
+      if (this.#lines.has(l.referentieNummer))
+        cross.push({
+          rule: 'TR101',
+          message: `${at}: ReferentieNummer twice in one message`,
+        } as ClaimFinding);
+      if (l.debetCredit === 'D' && this.#debitKeys.has(debitKey(l)))
+        cross.push({
+          rule: 'TR416',
+          message: `${at}: a second debit for the same toewijzing, product and period`,
+        } as ClaimFinding);
+      if (l.vorigReferentieNummer !== undefined && this.#lines.has(l.vorigReferentieNummer))
+        cross.push({ rule: 'TR316', message: `${at}: credits a debit in the same message` } as ClaimFinding);
+    }
+    const hit = firstFinding([...own, ...cross], lines);
     return hit && { rule: hit.rule, reason: hit.message };
+  }
+
+  #add(l: Line): void {
+    this.#lines.set(l.referentieNummer, l);
+    if (l.debetCredit === 'D') this.#debitKeys.add(debitKey(l));
   }
 
   #take(assignmentWorkflowId: string, all: ClaimLine[]): HandOverResult {
@@ -215,13 +248,7 @@ export class ClaimsBatch {
     if (all.length > 0 && lines.length === 0) return { kind: 'duplicate' };
     const problem = this.#problem(lines);
     if (problem) return { kind: 'returned', ...problem };
-    for (const l of lines)
-      this.#lines.set(l.referentieNummer, {
-        ...l,
-        assignmentWorkflowId,
-        status: 'verzameld',
-        handedBack: false,
-      });
+    for (const l of lines) this.#add({ ...l, assignmentWorkflowId, status: 'verzameld', handedBack: false });
     return { kind: 'added', lines: lines.length };
   }
 
@@ -239,16 +266,13 @@ export class ClaimsBatch {
       });
   }
 
-  #regels(): RegelInBericht[] {
-    return [...this.#lines.values()].map(toRegel);
-  }
-
   // ---- the 323 ----
 
   /** The activity input for the one 323 of this batch, or the findings that stop it. */
   assemble(
     dagtekening: IsoDate,
   ): { ok: true; input: SubmitDeclaratieInput } | { ok: false; findings: ClaimFinding[] } {
+    this.#assembled = true;
     const indiening = 1;
     const input: SubmitDeclaratieInput = {
       idempotencyKey: `${this.workflowId}:323:${indiening}`,
@@ -451,6 +475,37 @@ export class ClaimsBatch {
     this.#escalated.add(key);
   }
 
+  /**
+   * The missing-325 escalation, when a matching 325 was applied after it: to resolve (once), with the day
+   * it came and how late by then. A mismatching 325 resolves nothing (it is escalated itself).
+   */
+  toResolve(): (BatchEscalationInput & { metOn: IsoDate }) | undefined {
+    const key = `${this.workflowId}:verstuur-325`;
+    const due = this.answerDue;
+    const term = claimTerms(this.profile).answer;
+    if (!this.#answer || !due || term.kind !== 'term') return undefined;
+    if (!this.#escalated.has(key) || this.#resolved.has(key)) return undefined;
+    const metOn = this.#answer.ontvangen;
+    return {
+      idempotencyKey: key,
+      workflowId: this.workflowId,
+      gemeente: this.gemeente,
+      aanbieder: this.aanbieder,
+      toewijzingNummer: 0,
+      action: 'verstuur-325',
+      rule: term.rule.rule,
+      owner: term.rule.owner,
+      dueDate: due,
+      lateWorkingDays: Math.max(0, workingDaysBetween(due, metOn, this.profile.workingDays)),
+      recipients: [...this.profile.escalation[term.rule.owner]],
+      metOn,
+    };
+  }
+
+  resolved(key: string): void {
+    this.#resolved.add(key);
+  }
+
   // ---- I/O queues ----
 
   get queuedOutcomes(): readonly QueuedOutcome[] {
@@ -540,6 +595,7 @@ export class ClaimsBatch {
       ...(this.#answer ? { answer: this.#answer } : {}),
       mismatches: this.#mismatches,
       escalated: [...this.#escalated],
+      ...(this.#resolved.size ? { resolved: [...this.#resolved] } : {}),
       ...(this.#refused ? { refused: this.#refused } : {}),
       queuedOutcomes: this.#queuedOutcomes,
       queuedRecords: this.#queuedRecords,
@@ -549,6 +605,26 @@ export class ClaimsBatch {
 }
 
 const toRegel = (l: ClaimLine): RegelInBericht => regelOf(l, l.clientRef);
+
+/** checkRegels' TR416 key: one debit per toewijzing, product and period. */
+const debitKey = (l: ClaimLine) =>
+  `${l.toewijzingNummer}|${l.categorie}|${l.code}|${l.productPeriode.begindatum}|${l.productPeriode.einddatum}`;
+
+// checkRegels' order: line by line (TR101, CD060, CS337, TR319, profile, TR416), then every TR316.
+const ruleOrder = ['TR101', 'CD060', 'CS337', 'TR319', 'profile', 'TR416'];
+
+/** The finding checkRegels over (held lines + `lines`) would list first for one of `lines`. */
+function firstFinding(findings: ClaimFinding[], lines: ClaimLine[]): ClaimFinding | undefined {
+  const index = new Map(lines.map((l, i) => [`line ${l.referentieNummer}:`, i]));
+  const rank = (f: ClaimFinding) => {
+    const i = index.get(f.message.slice(0, f.message.indexOf(':') + 1)) ?? lines.length;
+    return f.rule === 'TR316' ? lines.length * 10 + i : i * 10 + ruleOrder.indexOf(f.rule);
+  };
+  return findings.reduce<ClaimFinding | undefined>(
+    (a, f) => (a === undefined || rank(f) < rank(a) ? f : a),
+    undefined,
+  );
+}
 
 function sameLine(a: ClaimLine, b: ClaimLine): boolean {
   return JSON.stringify(toRegel(a)) === JSON.stringify(toRegel(b)) && a.clientRef === b.clientRef;
