@@ -149,6 +149,7 @@ async function start(config: AppConfig, life: Lifecycle, role: Role): Promise<vo
         codec,
         inbound,
         dataConverter,
+        contracts,
       })
     : undefined;
   if (worker && runsWorker(role)) {
@@ -221,6 +222,8 @@ interface WorkerParts {
   codec: ReturnType<typeof createCodecPool>;
   inbound: Inbound;
   dataConverter: ReturnType<typeof dataConverterFor>;
+  /** Checked at start-up: the claim lines are priced from exactly what the start-up validated. */
+  contracts: ReturnType<typeof loadContracts>;
 }
 
 /**
@@ -247,6 +250,7 @@ async function startWorker(p: WorkerParts) {
       webhooks: config.ESCALATION_WEBHOOKS,
       links: escalationLinks(config),
       temporal: p.client,
+      contracts: p.contracts,
       log: log.child({ component: 'poller' }).line(),
       ...(messaging ? { transport: messaging.transport, inbound: p.inbound } : {}),
     }),
