@@ -106,6 +106,7 @@ const patches = {
   deliveryDeadlines: 'delivery-deadlines',
   escalationResolved: 'escalation-resolved',
   claimLines: 'claim-lines',
+  claimLateStarts: 'claim-late-starts',
 } as const;
 export interface Patches {
   ioFailing: boolean;
@@ -114,6 +115,8 @@ export interface Patches {
   escalationResolved: boolean;
   /** Issue 15: claim lines, outcomes, corrections, settlement and payment (workflows/assignment/claims.ts). */
   claimLines: boolean;
+  /** A month computed before a start was reported is claimed once one is (Claims.computeAwaiting). */
+  claimLateStarts: boolean;
 }
 // Webhook receivers can be down for a while: retry for about a day, without holding up the lifecycle.
 const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
@@ -131,8 +134,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     deliveryDeadlines: patched(patches.deliveryDeadlines),
     escalationResolved: patched(patches.escalationResolved),
     claimLines: patched(patches.claimLines),
+    claimLateStarts: patched(patches.claimLateStarts),
   };
-  const a = new Assignment(input, p.deliveryDeadlines, p.claimLines);
+  const a = new Assignment(input, p.deliveryDeadlines, p.claimLines, p.claimLateStarts);
   let changes = 0;
   const changed = <T>(result: T): T => {
     changes++;
@@ -463,9 +467,10 @@ async function handClaims(a: Assignment): Promise<void> {
   const t = a.toewijzing();
   const parties = { aanbieder: t.aanbieder, gemeente: t.gemeente };
   const today = a.today(Date.now());
-  if (claims.monthsDue(a.claimsHost(), today).length > 0) {
+  if (claims.monthsDue(a.claimsHost(), today).length > 0 || claims.awaitingDue(a.claimsHost())) {
     const contract = await claimIo.contractFor(parties);
     claims.computeMonths(a.claimsHost(), contract, today);
+    claims.computeAwaiting(a.claimsHost(), contract, today);
   }
   for (const h of [...claims.w.pending]) {
     try {
