@@ -159,5 +159,9 @@ describe('the simulated gemeente answering a 323', () => {
       delayMs: 1296000000,
     });
     expect(byName.get('claims-mismatch.json')?.answers.WMO323).toMatchObject({ decision: 'mismatch' });
+    for (const name of ['claims-partial.json', 'claims-demo.json'])
+      expect(byName.get(name)?.answers.WMO323, name).toMatchObject({ resubmissions: 'award' });
+    expect(byName.get('claims-demo.json')?.toewijzingen.startInDays).toBeLessThan(-31);
+    expect(byName.get('happy.json')?.answers.WMO323).toMatchObject({ decision: 'approve' });
   });
 });
