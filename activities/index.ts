@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ContractRegistry } from '../config/contracts';
-import type { AssignmentActivities } from '../contract/assignment';
+import type { AssignmentActivities, AssignmentClaimActivities } from '../contract/assignment';
+import type { ClaimsBatchActivities } from '../contract/claims';
 import type { MessagingActivities } from '../contract/messaging';
 import type { RequestActivities } from '../contract/request/activities';
 import type { Database } from '../db';
@@ -69,7 +70,11 @@ export function createActivities(deps: ActivityDeps) {
     // A database error in the inbound path would carry the fetched message in its text (drizzle's
     // 'params'): the poller's failures go through the same scrubbing as the assignment's activities.
     ...guardDatabase(createInboxPollActivities(deps)),
-  } satisfies AssignmentActivities & MessagingActivities & RequestActivities;
+  } satisfies AssignmentActivities &
+    AssignmentClaimActivities &
+    ClaimsBatchActivities &
+    MessagingActivities &
+    RequestActivities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

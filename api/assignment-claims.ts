@@ -5,15 +5,18 @@ import {
   type AssignmentClaimsState,
   confirmCorrectionUpdate,
   recordPaymentUpdate,
+  reviseAwardedLineUpdate,
 } from '../contract/assignment/claims';
 import { type AssignmentRef, scopedAssignment } from './assignment-access';
-import { assignmentParams } from './assignment-schemas';
+import { assignmentClaimsStateSchema, assignmentParams } from './assignment-schemas';
 import type { Principal } from './auth';
 import {
   confirmCorrectionSchema,
   correctionIdParam,
   type paymentEventSchema,
   paymentEventSchema as paymentSchema,
+  referentieNummerParam,
+  reviseAwardedLineSchema,
   updateProblem,
 } from './claim-schemas';
 import { jsonBody } from './hygiene';
@@ -37,8 +40,8 @@ const updateErrors = errorResponses(401, 404, 409, 413, 415, 422, 429, 503);
 const claimsSchema = z
   .object({
     workflowId: z.string(),
-    claims: z.object({}).passthrough().nullable().openapi({
-      description: 'AssignmentClaimsState: lines, findings, corrections, settlement; null before any',
+    claims: assignmentClaimsStateSchema.nullable().openapi({
+      description: 'lines, findings, corrections, settlement; null on a run that claims no lines',
     }),
   })
   .openapi('AssignmentClaims');
@@ -76,6 +79,31 @@ const correctionRoute = createRoute({
     202: jsonContent(
       z.object({ accepted: z.literal(true), correctionId: z.string(), status: z.string() }),
       'the proposal’s new status',
+    ),
+    ...updateErrors,
+  },
+});
+
+const reviseRoute = createRoute({
+  operationId: 'reviseAwardedClaimLine',
+  method: 'post',
+  path: '/{gemeente}/{nummer}/claims/lines/{referentieNummer}/revise',
+  tags,
+  summary: 'An awarded line was wrong: propose its credit and a new debit with the right volume/period',
+  description:
+    'Proposes a credit of the awarded debit (VorigReferentieNummer, same volume and amount: IV091) and a ' +
+    'new debit with this volume (0: credit only) at the contract tariff; confirm the proposal through ' +
+    '`…/claims/corrections/{correctionId}` and both go into a later 323 than the original (TR316).',
+  security: bearerSecurity,
+  middleware: [jsonBody()] as const,
+  request: {
+    params: assignmentParams.extend({ referentieNummer: referentieNummerParam }),
+    body: { required: true, content: { 'application/json': { schema: reviseAwardedLineSchema } } },
+  },
+  responses: {
+    202: jsonContent(
+      z.object({ accepted: z.literal(true), correctionId: z.string() }),
+      'the proposal to confirm',
     ),
     ...updateErrors,
   },
@@ -129,7 +157,7 @@ export function assignmentClaimRoutes(deps: AssignmentClaimRouteDeps) {
       return c.json(
         {
           workflowId: state.workflowId,
-          claims: (state.claims ?? null) as unknown as Record<string, never> | null,
+          claims: state.claims ?? null,
         },
         200,
       );
@@ -140,6 +168,20 @@ export function assignmentClaimRoutes(deps: AssignmentClaimRouteDeps) {
       const handle = await scopedAssignment(deps.temporal, c.get('principal'), ref, { running: true });
       try {
         const result = await handle.executeUpdate(confirmCorrectionUpdate, {
+          args: [event],
+          updateId: event.eventId,
+        });
+        return c.json(result, 202);
+      } catch (err) {
+        throw updateProblem(err) ?? err;
+      }
+    })
+    .openapi(reviseRoute, async (c) => {
+      const { referentieNummer, ...ref } = c.req.valid('param');
+      const event = { ...c.req.valid('json'), referentieNummer };
+      const handle = await scopedAssignment(deps.temporal, c.get('principal'), ref, { running: true });
+      try {
+        const result = await handle.executeUpdate(reviseAwardedLineUpdate, {
           args: [event],
           updateId: event.eventId,
         });

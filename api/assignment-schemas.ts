@@ -2,7 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { deadlineAction, lifecycleEventType, party } from '../calendar/profile';
 import { isoDate } from '../calendar/schemas';
 import type { AssignmentState, AssignmentStatus, EventResult } from '../contract/assignment';
+import type { AssignmentClaimsState } from '../contract/assignment/claims';
 import { correctionEvent, startEvent, stopEvent, toewijzingVersion } from '../contract/assignment/schemas';
+import { claimLine } from '../contract/claims/schemas';
 import { gemeenteCode } from '../iwmo/identifier-schemas';
 import { safeText } from './text';
 
@@ -106,8 +108,77 @@ const deadlineStateSchema = z
     lateWorkingDays: z.number().int().optional(),
     closedOn: z.string().optional(),
     reopenedBy: z.array(z.string()).optional(),
+    resolved: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'met after its escalation, and the recipients told' }),
   })
   .openapi('DeadlineState');
+
+const periode = z.object({ begindatum: z.string(), einddatum: z.string() });
+
+/** The claims part of the state (contract/assignment/claims.ts): lines, findings, corrections, settlement. */
+export const assignmentClaimsStateSchema = z
+  .object({
+    lines: z.array(
+      z.object({
+        referentieNummer: z.string(),
+        maand: z.string().openapi({ example: '2026-11' }),
+        batchWorkflowId: z.string().openapi({ example: 'declaratie:42420001:1916:2026-11' }),
+        debetCredit: z.enum(['D', 'C']),
+        productPeriode: periode,
+        volume: z.number().int(),
+        bedrag: z.number().int().openapi({ description: 'cents, unsigned' }),
+        status: z.enum(['aangeboden', 'toegekend', 'afgewezen', 'gecrediteerd', 'opgegeven']),
+        retourCodes: z.array(z.string()).optional(),
+        vorigReferentieNummer: z.string().optional(),
+      }),
+    ),
+    findings: z.array(
+      z.object({ maand: z.string(), rule: z.string(), reason: z.string(), message: z.string() }),
+    ),
+    corrections: z.array(
+      z.object({
+        correctionId: z.string(),
+        referentieNummer: z.string(),
+        soort: z.enum(['herindienen', 'credit-en-debet', 'opgeven-voorstel']),
+        retourCodes: z.array(z.string()),
+        wijzigingen: z.array(z.object({ veld: z.string(), retourCode: z.string(), toelichting: z.string() })),
+        // Re-wrapped (see above): the contract's schema may predate zod-openapi's extension.
+        lines: z.array(z.object(claimLine.shape)),
+        status: z.enum(['voorgesteld', 'bevestigd', 'opgegeven']),
+        due: z.string().optional(),
+        termijn: z.string().optional(),
+        controleNodig: z.boolean().optional(),
+        teruggegeven: z.object({ rule: z.string(), reason: z.string() }).optional(),
+      }),
+    ),
+    settlement: z
+      .object({
+        on: z.string(),
+        totaal: z.number().int(),
+        lines: z.array(
+          z.object({
+            referentieNummer: z.string(),
+            debetCredit: z.enum(['D', 'C']),
+            bedrag: z.number().int(),
+          }),
+        ),
+        paymentDue: z.string().optional(),
+        payments: z.array(
+          z.object({
+            eventId: z.string(),
+            betaaldatum: z.string(),
+            bedrag: z.number().int(),
+            kenmerk: z.string().optional(),
+          }),
+        ),
+        status: z.enum(['open', 'betaald', 'te-laat']),
+      })
+      .optional(),
+    waitingFor: z.string().optional(),
+  })
+  .openapi('AssignmentClaimsState');
 
 export const assignmentStateSchema = z
   .object({
@@ -150,6 +221,20 @@ export const assignmentStateSchema = z
     nextDeadline: z.string().optional(),
     profileId: z.string(),
     claimPeriods: z.array(z.object({ start: z.string(), end: z.string() })),
+    io: z
+      .object({
+        failing: z.boolean(),
+        activity: z.string().optional(),
+        since: z.string().optional(),
+        attempts: z.number().int(),
+        lastErrorType: z.string().optional(),
+        retryAt: z.string().optional(),
+        setAside: z.array(z.string()).optional(),
+      })
+      .optional()
+      .openapi({ description: 'how its I/O is doing; absent while nothing ever failed (WmoIoFailing)' }),
+    /** Absent on a run that claims no lines (started before the 'claim-lines' patch). */
+    claims: assignmentClaimsStateSchema.optional(),
   })
   .openapi('AssignmentState');
 
@@ -215,9 +300,28 @@ export const deadlinePageSchema = z
   .object({ items: z.array(deadlineRowSchema), nextCursor: z.string().nullable() })
   .openapi('DeadlinePage');
 
-// Compile-time: the documented responses are exactly what the workflow answers.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/*
+ * Compile-time: the documented responses are exactly what the workflow answers. Mutual assignability
+ * alone would let an optional field (like `claims`) be missing on either side; the key sets are compared
+ * too, at every level of nesting.
+ */
+type Keys<T> = T extends readonly (infer E)[]
+  ? Keys<E>
+  : T extends object
+    ? { [K in keyof T]-?: Keys<T[K]> }
+    : T;
+type Same<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [Keys<A>] extends [Keys<B>]
+      ? [Keys<B>] extends [Keys<A>]
+        ? true
+        : false
+      : false
+    : false
+  : false;
 const stateMatches: Same<z.infer<typeof assignmentStateSchema>, AssignmentState> = true;
+const claimsMatch: Same<z.infer<typeof assignmentClaimsStateSchema>, AssignmentClaimsState> = true;
+void claimsMatch;
 const resultMatches: Same<z.infer<typeof eventResultSchema>, EventResult> = true;
 void stateMatches;
 void resultMatches;

@@ -72,6 +72,24 @@ export const confirmCorrectionSchema = z
   })
   .openapi('ConfirmCorrection', { example: { eventId: 'corr-0042', besluit: 'bevestigen' } });
 
+/** An awarded line's ReferentieNummer, as the claims state lists it (TR314: letters and digits). */
+export const referentieNummerParam = z
+  .string()
+  .regex(/^[A-Za-z0-9]{1,20}$/, 'referentieNummer is 1–20 letters or digits (TR314)')
+  .openapi({ param: { name: 'referentieNummer', in: 'path' }, example: '0384202611A1' });
+
+export const reviseAwardedLineSchema = z
+  .object({
+    eventId: safeText(100).min(1),
+    volume: z.number().int('volume is whole units').min(0).max(99_999_999),
+    productPeriode: periode.optional(),
+  })
+  .strict()
+  .openapi('ReviseAwardedLine', {
+    example: { eventId: 'rev-0042', volume: 12 },
+    description: 'the corrected volume of the new debit (0: credit only) and optionally its period',
+  });
+
 /** `{referentieNummer}:{n}` (contract/assignment/claims.ts CorrectionProposal.correctionId). */
 export const correctionIdParam = z
   .string()

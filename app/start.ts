@@ -150,6 +150,7 @@ async function start(config: AppConfig, life: Lifecycle, role: Role): Promise<vo
         codec,
         inbound,
         dataConverter,
+        contracts,
       })
     : undefined;
   if (worker && runsWorker(role)) {
@@ -222,6 +223,8 @@ interface WorkerParts {
   codec: ReturnType<typeof createCodecPool>;
   inbound: Inbound;
   dataConverter: ReturnType<typeof dataConverterFor>;
+  /** Checked at start-up: the claim lines are priced from exactly what the start-up validated. */
+  contracts: ReturnType<typeof loadContracts>;
 }
 
 /**
@@ -248,6 +251,7 @@ async function startWorker(p: WorkerParts) {
       webhooks: config.ESCALATION_WEBHOOKS,
       links: escalationLinks(config),
       temporal: p.client,
+      contracts: p.contracts,
       log: log.child({ component: 'poller' }).line(),
       ...(messaging ? { transport: messaging.transport, inbound: p.inbound } : {}),
     }),

@@ -90,17 +90,30 @@ function scenarioFindings(heen: MessageOf<'WMO305'> | MessageOf<'WMO307'>, codes
 }
 
 /** Which lines of the 323 the scenario rejects, and with which codes. */
-function beoordeling(decl: MessageOf<'WMO323'>, answer: DeclaratieAnswer, findings: Finding[]): Beoordeling {
+function beoordeling(
+  decl: MessageOf<'WMO323'>,
+  answer: DeclaratieAnswer,
+  findings: Finding[],
+  rejectedBefore: Set<string>,
+): Beoordeling {
   if (findings.length) return { findings };
   if (answer.decision !== 'reject' && answer.decision !== 'reject-some') return {};
   const every = answer.decision === 'reject-some' ? answer.every : 1;
+  const awardResubmissions = answer.decision === 'reject-some' && answer.resubmissions === 'award';
   const prestaties = new Map<string, RetourCode[]>();
+  const rejectedNow: string[] = [];
   let n = 0;
   for (const client of decl.bericht.Declaratie.Clienten.Client) {
     for (const p of client.Prestaties.Prestatie) {
-      if (++n % every === 0) prestaties.set(p.ProductReferentie.ReferentieNummer, answer.retourCodes);
+      // What a line claims: its toewijzing in its month (a resubmission has a new ReferentieNummer, TR314).
+      const claim = `${p.ToewijzingNummer}:${p.ProductPeriode.Begindatum.slice(0, 7)}`;
+      if (awardResubmissions && rejectedBefore.has(claim)) continue;
+      if (++n % every !== 0) continue;
+      prestaties.set(p.ProductReferentie.ReferentieNummer, answer.retourCodes);
+      rejectedNow.push(claim);
     }
   }
+  for (const claim of rejectedNow) rejectedBefore.add(claim);
   return { prestaties };
 }
 
@@ -121,6 +134,8 @@ export function createGemeente(deps: GemeenteDeps) {
   const next = deps.next ?? (() => ++sequence);
   const nextId = (nr: string) => makeIdentificatie(nr, next(nr));
   const today = () => amsterdamDateOf(deps.now());
+  /** (toewijzing, month) of every line a 325 rejected: a scenario may award their resubmission. */
+  const rejectedBefore = new Set<string>();
   /** A 323's answer may have its own delay (a late 325); the rest answer after the scenario's. */
   const delayOf = (type: Heen['type']) => {
     const answers = deps.scenario().answers;
@@ -132,7 +147,7 @@ export function createGemeente(deps: GemeenteDeps) {
     if (heen.type === 'WMO323') {
       const answer = deps.scenario().answers.WMO323;
       const meta = { identificatie: nextId('325'), dagtekening: today() };
-      const built = buildDeclaratieAntwoord(heen, beoordeling(heen, answer, findings), meta);
+      const built = buildDeclaratieAntwoord(heen, beoordeling(heen, answer, findings, rejectedBefore), meta);
       return answer.decision === 'mismatch' && !findings.length ? mismatched(built) : built;
     }
     const answer = deps.scenario().answers[heen.type];

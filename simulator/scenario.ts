@@ -49,6 +49,11 @@ const declaratieAnswer = z.discriminatedUnion('decision', [
         .default([...defaultDeclaratieCodes]),
       /** Every n-th line (counted over the whole 323, from 1) is rejected. */
       every: z.number().int().min(1).max(1000).default(2),
+      /**
+       * A line for a (toewijzing, month) this gemeente rejected before is a resubmission: 'award' it (the
+       * correction fixed what the codes named, so a run can settle), or 'judge-again' like a new line.
+       */
+      resubmissions: z.enum(['award', 'judge-again']).default('judge-again'),
       ...ownDelay,
     })
     .strict(),

@@ -318,6 +318,7 @@ describe('OpenAPI', () => {
       '/v1/assignments/{gemeente}/{nummer}',
       '/v1/assignments/{gemeente}/{nummer}/claims',
       '/v1/assignments/{gemeente}/{nummer}/claims/corrections/{correctionId}',
+      '/v1/assignments/{gemeente}/{nummer}/claims/lines/{referentieNummer}/revise',
       '/v1/assignments/{gemeente}/{nummer}/claims/payments',
       '/v1/assignments/{gemeente}/{nummer}/corrections',
       '/v1/assignments/{gemeente}/{nummer}/start',
@@ -381,7 +382,7 @@ describe('OpenAPI', () => {
         Object.entries(byMethod).map(([method, op]) => ({ name: `${method} ${path}`, path, op })),
       );
     const paths = ops(doc.paths);
-    expect(paths).toHaveLength(25);
+    expect(paths).toHaveLength(26);
     const all = [...paths, ...ops(doc.webhooks)];
     const operationIds = all.map((o) => o.op.operationId);
     for (const { name, op } of all) expect(op.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);

@@ -237,6 +237,54 @@ export const historyScenarios: HistoryScenario[] = [
     },
   },
   {
+    name: 'claim-late-start',
+    covers:
+      'patch claim-late-starts (issue 15): the month ends before any start is reported (computed: geen-start); the start is reported back-dated, its 305 answered → the month is claimed after all, awarded, settled, paid',
+    async run(ctx) {
+      const v = toewijzing(4030, ctx.day0, {
+        gemeente: '0384',
+        aanbieder: '42420001',
+        clientRef: clientRefOf(1),
+        product: { categorie: '01', code: '01A01' },
+        einddatum: addDays(ctx.day0, 90),
+      });
+      const { handle, ids } = await startAssignment(ctx, v);
+      await sentOf(ctx.acts, 'WMO302', 1);
+      await ctx.env.sleep(40 * day);
+      await waitState(ctx, handle, 'the months computed without a start', (s) =>
+        (s.claims?.findings ?? []).some((f) => f.reason === 'geen-start'),
+      );
+      // The run that computed the months continued as new: address the latest run.
+      const latest = ctx.env.client.workflow.getHandle(handle.workflowId) as Handle;
+      await start(latest, 'start-1', ctx.day0);
+      await answer(ctx, latest, 'WMO305', 0);
+      await stop(latest, 'stop-1', addDays(ctx.day0, 27), '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      const offered = await waitState(ctx, handle, 'the late lines handed over', (s) => !!s.claims?.lines[0]);
+      for (const line of offered.claims?.lines ?? [])
+        await latest.signal(claimLineOutcomeSignal, {
+          referentieNummer: line.referentieNummer,
+          batchWorkflowId: line.batchWorkflowId,
+          status: 'awarded',
+          bedrag: line.bedrag,
+        });
+      const settled = await waitState(ctx, latest, 'the settlement', (s) => !!s.claims?.settlement);
+      await latest.executeUpdate(recordPaymentUpdate, {
+        args: [
+          {
+            eventId: 'pay-1',
+            betaaldatum: await today(ctx),
+            bedrag: settled.claims?.settlement?.totaal ?? 0,
+          },
+        ],
+      });
+      const final = await finalState(latest, 'gestopt');
+      expectThat(final.claims?.settlement?.status === 'betaald', 'paid');
+      expectThat(ctx.acts.handOvers.length >= 1, 'the late month handed over');
+      return ids;
+    },
+  },
+  {
     name: 'delivered-late',
     deliver: 'manual',
     covers:

@@ -72,6 +72,14 @@ export interface ClaimsWork {
   watchUntil?: IsoDate;
   /** Hand-overs so far (keys of re-handed lines). */
   handOvers: number;
+  /**
+   * Behind patch 'claim-late-starts': months computed while no start was reported yet (a toewijzing that
+   * arrived after its months ended, or a 305 still on its way at the month's end). Claimed again once a
+   * start is reported, instead of never.
+   */
+  awaitingStart?: Maand[];
+  /** Reported starts when those months were last computed: only a new one computes them again. */
+  awaitingSeen?: number;
 }
 
 /** Working days the payment is watched after its due day (or after the settlement without a term). */
@@ -96,6 +104,10 @@ const monthRange = (maand: Maand) => {
 };
 const nextMonth = (maand: Maand): Maand => monthOf(addDays(monthRange(maand).einddatum, 1));
 const final = new Set<AssignmentLineView['status']>(['toegekend', 'gecrediteerd', 'opgegeven']);
+const reportedStarts = (h: ClaimsHost) =>
+  h.deliveries.filter((d) => d.start.status !== 'deleted' && h.startReported(d)).length;
+/** Findings of a month that had nothing to claim only because no start was reported (yet). */
+const startNotReported = new Set(['geen-start', 'start-niet-gemeld']);
 
 export interface ClaimsHost {
   workflowId: string;
@@ -114,6 +126,8 @@ export class Claims {
     readonly w: ClaimsWork,
     private readonly book: DeadlineBook,
     private readonly profile: { id: string } & Parameters<typeof claimTerms>[0],
+    /** Patch 'claim-late-starts': a month without a reported start is claimed again once there is one. */
+    private readonly lateStarts = false,
   ) {}
 
   static fresh(ingangsdatum: IsoDate): { pub: AssignmentClaimsState; w: ClaimsWork } {
@@ -191,8 +205,50 @@ export class Claims {
         this.pub.findings.splice(0, this.pub.findings.length - keepFindings);
       const lines = result.lines.map((l) => this.claimLine(h, l));
       if (lines.length > 0) this.handOver(h, `${h.workflowId}:${maand}`, maand, lines);
+      else if (this.lateStarts && result.findings.some((f) => startNotReported.has(f.reason)))
+        this.w.awaitingStart = [...(this.w.awaitingStart ?? []), maand].slice(-keepFindings);
       this.w.nextMaand = nextMonth(maand);
     }
+  }
+
+  /** A month computed before its start was reported can be claimed now: a start reached the gemeente. */
+  awaitingDue(h: ClaimsHost): boolean {
+    if (!this.lateStarts || !this.w.awaitingStart?.length || h.deleted) return false;
+    return reportedStarts(h) > (this.w.awaitingSeen ?? 0);
+  }
+
+  /**
+   * Computes those months again (same key as their first computation, which handed nothing over); a
+   * month whose start is still not reported stays waiting. Lines of a batch that has sent its 323 go to a
+   * later one like any other (handOverFailed).
+   */
+  computeAwaiting(h: ClaimsHost, contract: Contract | undefined, today: IsoDate): void {
+    if (!this.awaitingDue(h)) return;
+    this.w.contract = contract ?? null;
+    const still: Maand[] = [];
+    for (const maand of this.w.awaitingStart ?? []) {
+      const result = claimLines({
+        toewijzing: this.toewijzingFor(h.toewijzing),
+        leveringen: this.leveringen(h),
+        maand: monthRange(maand),
+        contract,
+        eerder: this.eerder(),
+        peildatum: today,
+      });
+      const lines = result.lines.map((l) => this.claimLine(h, l));
+      if (lines.length > 0) this.handOver(h, `${h.workflowId}:${maand}`, maand, lines);
+      else if (result.findings.some((f) => f.reason === 'start-niet-gemeld')) still.push(maand);
+    }
+    this.w.awaitingStart = still;
+    this.w.awaitingSeen = reportedStarts(h);
+  }
+
+  /** A start that may still be reported (its 305 owed or on its way) can make a waiting month claimable. */
+  private awaitingPossible(h: ClaimsHost): boolean {
+    if (!this.lateStarts || !this.w.awaitingStart?.length || h.deleted) return false;
+    return h.deliveries.some(
+      (d) => d.start.status !== 'deleted' && d.start.status !== 'rejected' && !h.startReported(d),
+    );
   }
 
   private leveringen(h: ClaimsHost): Levering[] {
@@ -657,6 +713,7 @@ export class Claims {
   /** Settled and paid (or the watch ended), or nothing to settle: the claims part lets the workflow end. */
   done(h: ClaimsHost): boolean {
     if (this.w.settlementOwed || this.w.paymentsOwed.length > 0) return false;
+    if (this.awaitingPossible(h)) return false;
     if (this.pub.lines.length === 0) return this.w.pending.length === 0 && (this.monthsDone(h) || h.deleted);
     const s = this.pub.settlement;
     return !!s && s.status !== 'open';

@@ -133,6 +133,7 @@ export class Assignment {
     input: AssignmentInput,
     private readonly countFromDelivery = false,
     claimLines = false,
+    claimLateStarts = false,
   ) {
     this.s = (input.carried as CarriedState | undefined) ?? freshState(input);
     this.book = new DeadlineBook(this.s.deadlines, this.s.profile, () => ++this.s.seq);
@@ -146,7 +147,7 @@ export class Assignment {
     }
     this.ledger =
       claimLines && this.s.claims && this.s.claimsWork
-        ? new Claims(this.s.claims, this.s.claimsWork, this.book, this.s.profile)
+        ? new Claims(this.s.claims, this.s.claimsWork, this.book, this.s.profile, claimLateStarts)
         : undefined;
     this.firstVersion = input.carried === undefined ? input.toewijzing : undefined;
   }

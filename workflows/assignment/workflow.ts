@@ -118,6 +118,7 @@ const patches = {
   escalationResolved: 'escalation-resolved',
   claimLines: 'claim-lines',
   localReadModel: 'local-read-model',
+  claimLateStarts: 'claim-late-starts',
 } as const;
 export interface Patches {
   ioFailing: boolean;
@@ -128,6 +129,8 @@ export interface Patches {
   claimLines: boolean;
   /** Issue 17: the read model written by a local activity (`localReadModel`). */
   localReadModel: boolean;
+  /** A month computed before a start was reported is claimed once one is (Claims.computeAwaiting). */
+  claimLateStarts: boolean;
 }
 // Webhook receivers can be down for a while: retry for about a day, without holding up the lifecycle.
 const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
@@ -146,8 +149,9 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     escalationResolved: patched(patches.escalationResolved),
     claimLines: patched(patches.claimLines),
     localReadModel: patched(patches.localReadModel),
+    claimLateStarts: patched(patches.claimLateStarts),
   };
-  const a = new Assignment(input, p.deliveryDeadlines, p.claimLines);
+  const a = new Assignment(input, p.deliveryDeadlines, p.claimLines, p.claimLateStarts);
   let changes = 0;
   const changed = <T>(result: T): T => {
     changes++;
@@ -478,9 +482,10 @@ async function handClaims(a: Assignment): Promise<void> {
   const t = a.toewijzing();
   const parties = { aanbieder: t.aanbieder, gemeente: t.gemeente };
   const today = a.today(Date.now());
-  if (claims.monthsDue(a.claimsHost(), today).length > 0) {
+  if (claims.monthsDue(a.claimsHost(), today).length > 0 || claims.awaitingDue(a.claimsHost())) {
     const contract = await claimIo.contractFor(parties);
     claims.computeMonths(a.claimsHost(), contract, today);
+    claims.computeAwaiting(a.claimsHost(), contract, today);
   }
   for (const h of [...claims.w.pending]) {
     try {

@@ -2,12 +2,19 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { createActivities } from '../../../activities';
 import type { createDeliveryActivities } from '../../../activities/delivery';
 import type { createInboxPollActivities } from '../../../activities/inbox-poll';
-import type { AssignmentActivities, SendMessageInput, SendMessageResult } from '../../../contract/assignment';
+import type {
+  AssignmentActivities,
+  AssignmentClaimActivities,
+  SendMessageInput,
+  SendMessageResult,
+} from '../../../contract/assignment';
+import type { ClaimsBatchActivities } from '../../../contract/claims';
 import type {
   DeliveryActivities,
   InboxPollActivities,
   MessagingActivities,
 } from '../../../contract/messaging';
+import type { RequestActivities } from '../../../contract/request/activities';
 
 /*
  * The worker registers what createActivities returns; the workflows proxy the interfaces of their
@@ -24,6 +31,14 @@ describe('the activity factories against the contract', () => {
     expectTypeOf<ReturnType<typeof createActivities>>().toExtend<MessagingActivities>();
     expectTypeOf<ReturnType<typeof createInboxPollActivities>>().toExtend<InboxPollActivities>();
     expectTypeOf<ReturnType<typeof createDeliveryActivities>>().toExtend<DeliveryActivities>();
+  });
+
+  it('createActivities provides the claim activities the assignment and the claims batch proxy', () => {
+    // The assignment proxies these under 'claim-lines' and the batch its own: a worker without them
+    // would fail every claim at run time (ActivityNotRegistered), not at compile time.
+    expectTypeOf<ReturnType<typeof createActivities>>().toExtend<AssignmentClaimActivities>();
+    expectTypeOf<ReturnType<typeof createActivities>>().toExtend<ClaimsBatchActivities>();
+    expectTypeOf<ReturnType<typeof createActivities>>().toExtend<RequestActivities>();
   });
 
   it('a factory whose result lacks a field of the contract is a compile error', () => {

@@ -42,18 +42,22 @@ function setUp(WMO323: NonNullable<ScenarioInput['answers']>['WMO323']) {
     log: () => {},
     deliver: (m) => delivered.push(m),
   });
-  const traceerId = randomUUID();
-  const stored = store.add({
-    traceerId,
-    conversatieId: traceerId,
-    afzender: { rol: 'aanbieder', code: sent.bericht.Header.Afzender },
-    geadresseerde: { rol: 'gemeente', code: sampleGemeente },
-    berichtstroom: placeholderBerichtstroom('WMO323'),
-    payload: Buffer.from(xml323),
-    status: 'Ontvangen',
-  });
-  gemeente.receive(stored);
-  return { store, delivered, traceerId };
+  const push = () => {
+    const traceerId = randomUUID();
+    const stored = store.add({
+      traceerId,
+      conversatieId: traceerId,
+      afzender: { rol: 'aanbieder', code: sent.bericht.Header.Afzender },
+      geadresseerde: { rol: 'gemeente', code: sampleGemeente },
+      berichtstroom: placeholderBerichtstroom('WMO323'),
+      payload: Buffer.from(xml323),
+      status: 'Ontvangen',
+    });
+    gemeente?.receive(stored);
+    return traceerId;
+  };
+  const traceerId = push();
+  return { store, delivered, traceerId, push };
 }
 
 async function answered(delivered: NewMessage[]): Promise<MessageOf<'WMO325'>> {
@@ -90,6 +94,28 @@ describe('the simulated gemeente answering a 323', () => {
     );
     expect(a.bericht.DeclaratieAntwoord?.RetourCodes.RetourCode).toEqual(['0200']);
     expect(reconcile325(sent, a).kind).toBe('beoordeeld');
+  });
+
+  it('judges lines of a (toewijzing, month) it rejected before again, or awards them when told to', async () => {
+    // The same lines once more stand in for their resubmission: same toewijzingen and months.
+    const again = setUp({ decision: 'reject-some', every: 2 });
+    await answered(again.delivered);
+    again.push();
+    await vi.waitFor(() => expect(again.delivered).toHaveLength(2));
+    const second = decode(again.delivered[1]?.payload.toString('utf8') ?? '');
+    if (!second.ok || second.value.message.type !== 'WMO325') throw new Error('not a 325');
+    expect(rejectedLines(second.value.message)).toHaveLength(3);
+    gemeente?.close();
+
+    const award = setUp({ decision: 'reject-some', every: 2, resubmissions: 'award' });
+    const first = rejectedLines(await answered(award.delivered)).map((l) => l.ref);
+    expect(first).toEqual(['RN-00000001', 'RN-00000003', 'RN-00000005']);
+    award.push();
+    await vi.waitFor(() => expect(award.delivered).toHaveLength(2));
+    const resubmitted = decode(award.delivered[1]?.payload.toString('utf8') ?? '');
+    if (!resubmitted.ok || resubmitted.value.message.type !== 'WMO325') throw new Error('not a 325');
+    // The three rejected before are awarded; of the three judged for the first time, every second.
+    expect(rejectedLines(resubmitted.value.message).map((l) => l.ref)).toEqual(['RN-00000002']);
   });
 
   it('sends a 325 that does not match its 323 when the scenario says mismatch (TR367)', async () => {
@@ -133,5 +159,9 @@ describe('the simulated gemeente answering a 323', () => {
       delayMs: 1296000000,
     });
     expect(byName.get('claims-mismatch.json')?.answers.WMO323).toMatchObject({ decision: 'mismatch' });
+    for (const name of ['claims-partial.json', 'claims-demo.json'])
+      expect(byName.get(name)?.answers.WMO323, name).toMatchObject({ resubmissions: 'award' });
+    expect(byName.get('claims-demo.json')?.toewijzingen.startInDays).toBeLessThan(-31);
+    expect(byName.get('happy.json')?.answers.WMO323).toMatchObject({ decision: 'approve' });
   });
 });
