@@ -19,7 +19,7 @@ import {
   storeInbound,
 } from './messaging/inbox';
 import type { Inspection } from './messaging/inspect';
-import { nextIdentificatie, retourLinks, writeOutbox } from './messaging/outbox';
+import { answerStored } from './messaging/outbox';
 import {
   type InboundMessage,
   type InboundOutcome,
@@ -146,21 +146,12 @@ export function createInbound(deps: InboundDeps) {
     return finish(row, { ...result, routedTo: null }, stored);
   }
 
-  async function answerWithRetour(row: InboxRow, findings: Finding[]): Promise<InboundOutcome['answer']> {
-    const meta = { identificatie: await nextIdentificatie(deps.db, '302'), dagtekening: today() };
-    const built = await deps.codec.retour(row.payload, findings, meta);
-    if (!built.ok) return undefined; // a finding without retour code: no retour (XSD level)
-    const written = await writeOutbox(deps.db, {
-      idempotencyKey: retour302Key(row.id),
-      workflowId: null,
-      messageType: built.type,
-      afzender: built.afzender,
-      ontvanger: built.ontvanger,
-      identificatie: meta.identificatie,
-      payload: built.xml,
-      ...retourLinks(row),
+  function answerWithRetour(row: InboxRow, findings: Finding[]): Promise<InboundOutcome['answer']> {
+    return answerStored(deps, row, findings, {
+      key: retour302Key(row.id),
+      sequence: '302',
+      dagtekening: today(),
     });
-    return { messageType: built.type, outboxId: written.outboxId, identificatie: written.identificatie };
   }
 
   type Decoded = Inspection & { ok: true };

@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { type Database, outboxMessages } from '../../db';
-import { makeIdentificatie } from '../../iwmo';
+import { type Finding, makeIdentificatie } from '../../iwmo';
+import type { MessageCodec } from './codec';
 import { recordMessageEvent } from './events';
+import type { InboxRow } from './inbox';
 
 /*
  * The outbox writer every outgoing message goes through (sendMessage, and the 302 the inbound path
@@ -88,4 +90,34 @@ export async function writeOutbox(db: Database, message: OutboxWrite): Promise<O
     if (!existing) throw new Error('outbox row vanished after a conflict on its idempotency key');
     return { ...existing, duplicate: true };
   });
+}
+
+/**
+ * A retour the service sends on its own for a stored heen message (a 302 to a 301 with rule findings, a
+ * 320 to a 319 no open request takes): built from the stored XML, written once under `key` and linked in
+ * the heen's conversation. Undefined when no finding carries a retour code (an XSD-level failure).
+ */
+export async function answerStored(
+  deps: { db: Database; codec: Pick<MessageCodec, 'retour'> },
+  row: InboxRow,
+  findings: Finding[],
+  answer: { key: string; sequence: '302' | '320'; dagtekening: string },
+) {
+  const meta = {
+    identificatie: await nextIdentificatie(deps.db, answer.sequence),
+    dagtekening: answer.dagtekening,
+  };
+  const built = await deps.codec.retour(row.payload, findings, meta);
+  if (!built.ok) return undefined;
+  const written = await writeOutbox(deps.db, {
+    idempotencyKey: answer.key,
+    workflowId: null,
+    messageType: built.type,
+    afzender: built.afzender,
+    ontvanger: built.ontvanger,
+    identificatie: meta.identificatie,
+    payload: built.xml,
+    ...retourLinks(row),
+  });
+  return { messageType: built.type, outboxId: written.outboxId, identificatie: written.identificatie };
 }

@@ -5,7 +5,7 @@ import { retourCodeFindings } from '../messaging/build';
 import type { MessageCodec } from '../messaging/codec';
 import type { InboxRow } from '../messaging/inbox';
 import type { Inspection } from '../messaging/inspect';
-import { nextIdentificatie, retourLinks, writeOutbox } from '../messaging/outbox';
+import { answerStored } from '../messaging/outbox';
 import type { Stored } from '../messaging/outcome';
 import { type RequestRouteDeps, requestWorkflowIdsOf, routeAntwoord, routeRequestRetour } from './route';
 
@@ -40,20 +40,8 @@ async function answer319(
         .where(eq(requests.workflowId, workflowId))
     : [];
   const code = known?.status === 'gehonoreerd' ? '9359' : known?.status === 'afgewezen' ? '9365' : '9355';
-  const meta = { identificatie: await nextIdentificatie(deps.db, '320'), dagtekening: today };
-  const built = await deps.codec.retour(row.payload, retourCodeFindings([code]), meta);
-  if (!built.ok) return undefined;
-  const written = await writeOutbox(deps.db, {
-    idempotencyKey: retour320Key(row.id),
-    workflowId: null,
-    messageType: built.type,
-    afzender: built.afzender,
-    ontvanger: built.ontvanger,
-    identificatie: meta.identificatie,
-    payload: built.xml,
-    ...retourLinks(row),
-  });
-  return { messageType: built.type, outboxId: written.outboxId, identificatie: written.identificatie };
+  const answer = { key: retour320Key(row.id), sequence: '320' as const, dagtekening: today };
+  return answerStored(deps, row, retourCodeFindings([code]), answer);
 }
 
 export async function routeRequestAnswer(
