@@ -1,26 +1,19 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createActivities } from '../../activities';
-import { createInbound, type Inbound } from '../../activities/inbound';
+import type { Inbound } from '../../activities/inbound';
 import { createInboxPollActivities } from '../../activities/inbox-poll';
-import { createCodecPool } from '../../activities/messaging/codec-pool';
 import { staleClaimMs, storeInbound } from '../../activities/messaging/inbox';
-import { createWorker } from '../../app/worker';
-import { loadProfiles } from '../../config/profiles';
 import { retour302Key } from '../../contract/assignment';
-import type { MessagePollResult } from '../../contract/messaging';
 import { inboxMessages, outboxMessages } from '../../db';
-import { clientRef, createKeyring, dataConverterFor } from '../../security';
-import { parseScenario } from '../../simulator/scenario';
 import type { Simulator } from '../../simulator/server';
 import { placeholderBerichtstroom } from '../../transport/berichtstroom';
 import type { RestTransport } from '../../transport/rest/client';
+import { type E2eStack, startE2eStack } from '../support/e2e-stack';
 import { sampleXml } from '../support/messages';
-import { type SimulatorStack, startSimulatorStack } from '../support/simulator-stack';
-import type { TemporalTestEnv } from '../support/temporal';
+import type { SimulatorStack } from '../support/simulator-stack';
 
 /*
  * Bad input over the transport: messages put straight into the simulator's mailbox for our aanbieder (as
@@ -32,63 +25,37 @@ import type { TemporalTestEnv } from '../support/temporal';
 
 const gemeente = '0384';
 const aanbieder = '42420001';
-const scenario = parseScenario({
-  name: 'bad-input',
-  gemeente,
-  aanbieder,
-  toewijzingen: { clients: 1, seed: 5, firstNummer: 6000, issueOnStart: false },
-  answers: { delayMs: 100 },
-});
-
-const keyring = createKeyring([{ id: 'bad-2026', key: randomBytes(32).toString('base64') }], 'bad-2026');
-const dataConverter = dataConverterFor(keyring);
-
 vi.spyOn(console, 'log').mockImplementation(() => {});
 
-let stack: SimulatorStack;
-let env: TemporalTestEnv;
-let testDb: SimulatorStack['testDb'];
+let stack: E2eStack;
+let testDb: E2eStack['testDb'];
 let sim: Simulator;
-let transport: RestTransport;
 /** The same mailbox, read by a client that downloads at most 64 KiB per payload. */
 let smallTransport: RestTransport;
 let client: Client;
 let inbound: Inbound;
 let worker: Worker;
-let workerRun: Promise<void>;
-let taskQueue: string;
-const codec = createCodecPool({ size: 2 });
 
 beforeAll(async () => {
-  stack = await startSimulatorStack({ prefix: 'iwmo-bad-', aanbieder, scenario });
-  ({ env, testDb, sim } = stack);
-  transport = stack.transport({ timeoutMs: 30_000 });
-  smallTransport = stack.transport({ maxPayloadBytes: 64 * 1024 });
-  taskQueue = `bad-${randomUUID()}`;
-  client = new Client({ connection: env.connection, dataConverter });
-  const refSecret = randomBytes(32).toString('hex');
-  inbound = createInbound({
-    db: testDb.handle.db,
-    temporal: client,
-    taskQueue,
-    profiles: loadProfiles(),
-    clientRef: (bsn) => clientRef(bsn, refSecret),
-    codec,
+  stack = await startE2eStack({
+    name: 'bad',
+    aanbieder,
+    scenario: {
+      name: 'bad-input',
+      gemeente,
+      aanbieder,
+      toewijzingen: { clients: 1, seed: 5, firstNummer: 6000, issueOnStart: false },
+      answers: { delayMs: 100 },
+    },
+    // Its own REST clients: the worker's with a longer timeout (30 MB), and one that downloads less.
+    transport: 'rest',
+    restOptions: { timeoutMs: 30_000 },
   });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ db: testDb.handle.db, codec, transport, inbound, temporal: client }),
-    dataConverter,
-  });
-  workerRun = worker.run();
+  ({ testDb, sim, client, inbound, worker } = stack);
+  smallTransport = (stack.rest as SimulatorStack).transport({ maxPayloadBytes: 64 * 1024 });
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await codec.close();
   await stack?.stop();
 });
 
@@ -120,13 +87,7 @@ async function rowOf(traceerId: string) {
   return row;
 }
 
-function pollRound(): Promise<MessagePollResult> {
-  return client.workflow.execute('messagePollWorkflow', {
-    taskQueue,
-    workflowId: `bad-poll-${randomUUID()}`,
-    args: [{}],
-  });
-}
+const pollRound = () => stack.pollRound();
 
 /** The row was finished (stored with its outcome) no later than the simulator marked it confirmed. */
 function storedBeforeConfirmed(row: { processedAt: Date | null }, traceerId: string) {

@@ -1,31 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createActivities } from '../../activities';
-import { createInbound } from '../../activities/inbound';
-import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { createApi } from '../../api/app';
-import { createWorker } from '../../app/worker';
-import { amsterdamDateOf, startOfAmsterdamDay } from '../../calendar/amsterdam';
+import { startOfAmsterdamDay } from '../../calendar/amsterdam';
 import { addDays, type IsoDate } from '../../calendar/iso-date';
-import { loadProfiles } from '../../config/profiles';
 import type { AssignmentClaimsState } from '../../contract/assignment';
-import type { MessagePollResult } from '../../contract/messaging';
-import { claimBatches, inboxMessages, outboxMessages, payments, settlements } from '../../db';
-import { clientRef, createKeyring, dataConverterFor, EncryptionCodec } from '../../security';
-import { generateTestPki, readPair } from '../../simulator/certs';
-import { parseScenario } from '../../simulator/scenario';
-import { type Simulator, startSimulator } from '../../simulator/server';
-import type { SimMessage } from '../../simulator/store';
-import { messageTypeOf } from '../../transport/berichtstroom';
-import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../transport/rest/client';
-import { createTestDatabase } from '../support/database';
-import { createTimeSkippingEnv, type TemporalTestEnv } from '../support/temporal';
+import { claimBatches, payments, settlements } from '../../db';
+import { type E2eStack, startE2eStack } from '../support/e2e-stack';
 
 /*
  * Issue 15's "done when", end to end: the worker as app/worker.ts builds it (payload encryption on, the
@@ -39,7 +17,7 @@ import { createTimeSkippingEnv, type TemporalTestEnv } from '../support/temporal
  *
  * Claims wait for month ends and a submission term, and a correction goes into the current month's 323:
  * on the dev server's wall clock that is weeks. So Temporal is the time-skipping test server, time
- * locked (a plain client) and moved only by `env.sleep`; the simulator's clock and the inbound path's
+ * locked (a plain client) and moved only by `env.sleep` (`stack.skipTo`); the simulator's clock and the inbound path's
  * "today" follow the server's, so dagtekeningen stay consistent with the workflows' days.
  */
 
@@ -49,181 +27,44 @@ const clients = 6;
 const firstNummer = 6000;
 const nummers = Array.from({ length: clients }, (_, i) => firstNummer + i);
 
-const token = 'e2e-claims-token';
-const apiKeys = [
-  {
-    id: 'zorg-bv',
-    tokenSha256: createHash('sha256').update(token).digest('hex'),
-    aanbieders: [aanbieder],
-    gemeenten: [],
-  },
-];
-const keyring = createKeyring([{ id: 'e2e-2026', key: randomBytes(32).toString('base64') }], 'e2e-2026');
-const dataConverter = dataConverterFor(keyring);
-const refSecret = randomBytes(32).toString('hex');
-
 vi.spyOn(console, 'log').mockImplementation(() => {});
 
-let env: TemporalTestEnv;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dir: string;
-let sim: Simulator;
-let transport: RestTransport;
-let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
-let taskQueue: string;
-let app: ReturnType<typeof createApi>;
-const codec = createCodecPool({ size: 2 });
-/** Server time − wall time: the clock of the simulator and of the inbound path. */
-let offsetMs = 0;
-const clock = () => new Date(Date.now() + offsetMs);
-const today = (): IsoDate => amsterdamDateOf(clock());
-
-const scenario = parseScenario({
-  name: 'e2e-claims',
-  gemeente,
-  aanbieder,
-  // Care for 10 days from the day of issue: one or two months of lines, then the toewijzing ends.
-  toewijzingen: { clients, seed: 8, firstNummer, issueOnStart: false, durationDays: 10 },
-  answers: {
-    delayMs: 100,
-    WMO305: { decision: 'approve' },
-    WMO307: { decision: 'approve' },
-    WMO323: { decision: 'reject-some', every: 2, retourCodes: ['9346', '9307'], resubmissions: 'award' },
-  },
-});
+let stack: E2eStack;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iwmo-e2e-claims-'));
-  const pki = await generateTestPki({ dir, clients: [aanbieder] });
-  const ca = await readFile(pki.caCert, 'utf8');
-  const started = await Promise.all([createTimeSkippingEnv(), createTestDatabase()]);
-  [env, testDb] = started;
-  offsetMs = (await env.currentTimeMs()) - Date.now();
-  sim = await startSimulator({
-    tls: { ...(await readPair(pki.server)), ca },
-    scenario,
-    now: clock,
-    log: () => {},
-  });
-  const pair = pki.clients[aanbieder];
-  if (!pair) throw new Error('no client certificate');
-  transport = createRestTransport({
-    endpoints: vecozoEndpoints(sim.url),
-    tls: { ...(await readPair(pair)), ca },
-  });
-  await testDb.handle.migrate();
-  const db = testDb.handle.db;
-  taskQueue = `e2e-claims-${randomUUID()}`;
-  // A plain client: waiting on it does not unlock time skipping (env.client would).
-  client = new Client({ connection: env.connection, dataConverter });
-  const inbound = createInbound({
-    db,
-    temporal: client,
-    taskQueue,
-    profiles: loadProfiles(),
-    clientRef: (bsn) => clientRef(bsn, refSecret),
-    codec,
-    today,
-  });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ db, codec, transport, inbound, temporal: client }),
-    dataConverter,
-  });
-  workerRun = worker.run();
-  app = createApi({
-    temporal: client,
-    namespace: 'default',
-    taskQueue,
-    database: testDb.handle,
-    apiKeys,
-    messages: { db, inbound },
-    codec: { payloadCodec: new EncryptionCodec(keyring), allowedKeyIds: [], uiOrigins: [] },
-    log: () => {},
+  stack = await startE2eStack({
+    name: 'e2e-claims',
+    aanbieder,
+    scenario: {
+      name: 'e2e-claims',
+      gemeente,
+      aanbieder,
+      // Care for 10 days from the day of issue: one or two months of lines, then the toewijzing ends.
+      toewijzingen: { clients, seed: 8, firstNummer, issueOnStart: false, durationDays: 10 },
+      answers: {
+        delayMs: 100,
+        WMO305: { decision: 'approve' },
+        WMO307: { decision: 'approve' },
+        WMO323: { decision: 'reject-some', every: 2, retourCodes: ['9346', '9307'], resubmissions: 'award' },
+      },
+    },
+    // The simulator's clock follows the time-skipping server's: ours, not app/transport.ts's.
+    transport: 'rest',
+    temporal: 'time-skipping',
   });
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await codec.close();
-  transport?.close();
-  await sim?.close();
-  await testDb?.drop();
-  await env?.teardown();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 // ---- helpers ----
 
-async function call(path: string, init: RequestInit = {}) {
-  const res = await app.request(`/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-async function getJson(path: string): Promise<any> {
-  const res = await call(path);
-  expect(res.status, `${path}: ${res.text}`).toBe(200);
-  return JSON.parse(res.text);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-async function post(path: string, body: unknown): Promise<any> {
-  const res = await call(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${res.text}`).toBe(202);
-  return JSON.parse(res.text);
-}
-
-function pollRound(): Promise<MessagePollResult> {
-  return client.workflow.execute('messagePollWorkflow', {
-    taskQueue,
-    workflowId: `e2e-claims-poll-${randomUUID()}`,
-    args: [{}],
-  });
-}
-
-async function roundsUntil(done: () => Promise<boolean>, what: string, rounds = 40): Promise<number> {
-  let last: MessagePollResult | undefined;
-  for (let i = 1; i <= rounds; i++) {
-    last = await pollRound();
-    if (await done()) return i;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not reached after ${rounds} rounds: ${what} (last round ${JSON.stringify(last)})`);
-}
-
 /** Server time moves on to 09:00 Amsterdam of `date`; the simulator and inbound clocks follow. */
-async function skipTo(date: IsoDate) {
-  const until = startOfAmsterdamDay(date).getTime() + 9 * 3600_000;
-  const now = await env.currentTimeMs();
-  if (until > now) await env.sleep(until - now);
-  offsetMs = (await env.currentTimeMs()) - Date.now();
-}
-
-const pushed = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === type);
-const issuedOf = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.mailbox === aanbieder && messageTypeOf(m.berichtstroom) === type);
-const allConfirmed = () => sim.store.all().every((m) => m.mailbox !== aanbieder || m.confirmed);
-const inboxOf = (type: string) =>
-  testDb.handle.db.select().from(inboxMessages).where(eq(inboxMessages.messageType, type));
-const outboxOf = (type: string) =>
-  testDb.handle.db.select().from(outboxMessages).where(eq(outboxMessages.messageType, type));
+const skipTo = (date: IsoDate) => stack.skipTo(startOfAmsterdamDay(date).getTime() + 9 * 3600_000);
 
 async function claimsOf(n: number): Promise<AssignmentClaimsState> {
-  const body = await getJson(`/assignments/${gemeente}/${n}/claims`);
+  const body = await stack.getJson(`/assignments/${gemeente}/${n}/claims`);
   return body.claims;
 }
 
@@ -237,6 +78,8 @@ const nextMonth = (date: IsoDate): IsoDate => {
 
 describe(`${clients} assignments claimed, reconciled, corrected and settled through simulator and API`, () => {
   it('every assignment settles; payments reach the workflow and the table; each 325 is linked to its 323', async () => {
+    const { sim, client, testDb, scenario, today, getJson, postAccepted: post, roundsUntil } = stack;
+    const { pushed, issuedOf, allConfirmed, inboxOf, outboxOf } = stack;
     const issued = sim.issue(clients);
     expect(issued).toHaveLength(clients);
     await roundsUntil(

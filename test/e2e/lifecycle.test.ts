@@ -1,28 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createActivities } from '../../activities';
-import { createInbound } from '../../activities/inbound';
-import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { createApi } from '../../api/app';
-import { loadConfig } from '../../app/config';
-import { type AppTransport, startTransport } from '../../app/transport';
-import { createWorker } from '../../app/worker';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
-import { loadProfiles } from '../../config/profiles';
-import type { MessagePollResult } from '../../contract/messaging';
-import { inboxMessages, outboxMessages } from '../../db';
-import { clientRef, createKeyring, dataConverterFor, EncryptionCodec } from '../../security';
-import type { Simulator } from '../../simulator/server';
-import type { SimMessage } from '../../simulator/store';
-import { messageTypeOf } from '../../transport/berichtstroom';
-import { createTestDatabase } from '../support/database';
-import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
+import { type E2eStack, startE2eStack } from '../support/e2e-stack';
 
 /*
  * Issue 9's "done when", end to end, all real and in this process: the Temporal dev server, PostgreSQL,
@@ -42,163 +20,33 @@ const firstNummer = 5000;
 const today = amsterdamDateOf(new Date());
 const nummers = Array.from({ length: clients }, (_, i) => firstNummer + i);
 
-const token = 'e2e-provider-token';
-const apiKeys = [
-  {
-    id: 'zorg-bv',
-    tokenSha256: createHash('sha256').update(token).digest('hex'),
-    aanbieders: [aanbieder],
-    gemeenten: [],
-  },
-];
-const keyring = createKeyring([{ id: 'e2e-2026', key: randomBytes(32).toString('base64') }], 'e2e-2026');
-const dataConverter = dataConverterFor(keyring);
-const refSecret = randomBytes(32).toString('hex');
-
 // The service logs every request and round; keep the test output readable.
 vi.spyOn(console, 'log').mockImplementation(() => {});
 
-let env: TemporalTestEnv;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dir: string;
-let messaging: AppTransport;
-let sim: Simulator;
-let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
-let taskQueue: string;
-let app: ReturnType<typeof createApi>;
-const codec = createCodecPool({ size: 2 });
+let stack: E2eStack;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iwmo-e2e-'));
-  const scenarioFile = join(dir, 'e2e.json');
-  await writeFile(
-    scenarioFile,
-    JSON.stringify({
+  stack = await startE2eStack({
+    name: 'e2e',
+    aanbieder,
+    scenario: {
       name: 'e2e-lifecycle',
       gemeente,
       aanbieder,
       toewijzingen: { clients, seed: 3, firstNummer, issueOnStart: false },
       answers: { delayMs: 200, WMO305: { decision: 'approve' }, WMO307: { decision: 'approve' } },
-    }),
-  );
-  // The transport exactly as `npm start` makes it when TRANSPORT is unset: the embedded simulator.
-  const config = loadConfig({
-    TRANSPORT: 'simulator',
-    SIMULATOR_SCENARIO: scenarioFile,
-    SIMULATOR_DIR: join(dir, 'simulator'),
-    SIMULATOR_AANBIEDER: aanbieder,
-  });
-  const started = await Promise.all([createDevServerEnv(), createTestDatabase(), startTransport(config)]);
-  [env, testDb] = started;
-  if (!started[2]?.simulator) throw new Error('no embedded simulator');
-  messaging = started[2];
-  sim = started[2].simulator;
-  await testDb.handle.migrate();
-  const db = testDb.handle.db;
-  taskQueue = `e2e-${randomUUID()}`;
-  client = new Client({ connection: env.connection, dataConverter });
-  const inbound = createInbound({
-    db,
-    temporal: client,
-    taskQueue,
-    profiles: loadProfiles(),
-    clientRef: (bsn) => clientRef(bsn, refSecret),
-    codec,
-  });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ db, codec, transport: messaging.transport, inbound, temporal: client }),
-    dataConverter,
-  });
-  workerRun = worker.run();
-  app = createApi({
-    temporal: client,
-    namespace: 'default',
-    taskQueue,
-    database: testDb.handle,
-    apiKeys,
-    messages: { db, inbound },
-    codec: { payloadCodec: new EncryptionCodec(keyring), allowedKeyIds: [], uiOrigins: [] },
-    log: () => {},
+    },
   });
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await codec.close();
-  await messaging?.stop();
-  await testDb?.drop();
-  await env?.teardown();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 // ---- helpers ----
 
-async function call(path: string, init: RequestInit = {}) {
-  const res = await app.request(`/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
-  });
-  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-async function getJson(path: string): Promise<any> {
-  const res = await call(path);
-  expect(res.status, `${path}: ${res.text}`).toBe(200);
-  return JSON.parse(res.text);
-}
-
-async function post(path: string, body: unknown) {
-  const res = await call(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${res.text}`).toBe(202);
-}
-
-/** One round, as the Schedule starts it (the Schedule itself: test/integration/message-poll.test.ts). */
-function pollRound(): Promise<MessagePollResult> {
-  return client.workflow.execute('messagePollWorkflow', {
-    taskQueue,
-    workflowId: `e2e-poll-${randomUUID()}`,
-    args: [{}],
-  });
-}
-
-/** Rounds until `done` holds; fails naming `what` with the last round's counts. */
-async function roundsUntil(done: () => Promise<boolean>, what: string, rounds = 40): Promise<number> {
-  let last: MessagePollResult | undefined;
-  for (let i = 1; i <= rounds; i++) {
-    last = await pollRound();
-    if (await done()) return i;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not reached after ${rounds} rounds: ${what} (last round ${JSON.stringify(last)})`);
-}
-
-/** What the gemeente received from us, by type. */
-const pushed = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === type);
-/** What the gemeente sent us, by type. */
-const issuedOf = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.mailbox === aanbieder && messageTypeOf(m.berichtstroom) === type);
-
-const inboxOf = (type: string) =>
-  testDb.handle.db.select().from(inboxMessages).where(eq(inboxMessages.messageType, type));
-const outboxOf = (type: string) =>
-  testDb.handle.db.select().from(outboxMessages).where(eq(outboxMessages.messageType, type));
-
-const allConfirmed = () => sim.store.all().every((m) => m.mailbox !== aanbieder || m.confirmed);
-
 async function states() {
-  return Promise.all(nummers.map((n) => getJson(`/assignments/${gemeente}/${n}`)));
+  return Promise.all(nummers.map((n) => stack.getJson(`/assignments/${gemeente}/${n}`)));
 }
 
 const sortedIds = (list: { traceerId: string }[]) => list.map((m) => m.traceerId).sort();
@@ -207,6 +55,8 @@ const sortedIds = (list: { traceerId: string }[]) => list.map((m) => m.traceerId
 
 describe('50 clients through simulator, poller, workflows and API', () => {
   it('301 → 302, start → 305 → 306, stop → 307 → 308: all approved, each message once, archived and linked', async () => {
+    const { sim, call, getJson, postAccepted: post, roundsUntil, pushed, issuedOf, allConfirmed } = stack;
+    const { inboxOf, outboxOf } = stack;
     const t0 = Date.now();
     const issued = sim.issue(clients);
     expect(issued).toHaveLength(clients);

@@ -1,31 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
 import proto from '@temporalio/proto';
-import type { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createActivities } from '../../activities';
-import { createInbound } from '../../activities/inbound';
-import { createCodecPool } from '../../activities/messaging/codec-pool';
-import { createApi } from '../../api/app';
-import { loadConfig } from '../../app/config';
-import { type AppTransport, startTransport } from '../../app/transport';
-import { createWorker } from '../../app/worker';
 import { amsterdamDateOf } from '../../calendar/amsterdam';
-import { loadProfiles } from '../../config/profiles';
-import type { MessagePollResult } from '../../contract/messaging';
 import { requestWorkflowId } from '../../contract/request/contract';
 import { inboxMessages, outboxMessages, requestDocuments } from '../../db';
-import { clientRef, createKeyring, dataConverterFor, EncryptionCodec } from '../../security';
-import type { Simulator } from '../../simulator/server';
-import type { SimMessage } from '../../simulator/store';
-import { messageTypeOf } from '../../transport/berichtstroom';
-import { createTestDatabase } from '../support/database';
+import { type E2eStack, startE2eStack } from '../support/e2e-stack';
 import { decodeAs, sampleBsn, sampleXml } from '../support/messages';
-import { createDevServerEnv, type TemporalTestEnv } from '../support/temporal';
 
 /*
  * Issue 16's "done when", end to end, all real and in this process as `npm start` wires it (Temporal dev
@@ -46,40 +27,17 @@ const refA = `E2E-${run}-A`;
 const refB = `E2E-${run}-B`;
 const syntheticName = 'Graspieperhof';
 
-const token = 'e2e-request-token';
-const apiKeys = [
-  {
-    id: 'zorg-bv',
-    tokenSha256: createHash('sha256').update(token).digest('hex'),
-    aanbieders: [aanbieder],
-    gemeenten: [],
-  },
-];
-const keyring = createKeyring([{ id: 'e2e-req', key: randomBytes(32).toString('base64') }], 'e2e-req');
-const dataConverter = dataConverterFor(keyring);
-const refSecret = randomBytes(32).toString('hex');
 const History = proto.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 
 vi.spyOn(console, 'log').mockImplementation(() => {});
 
-let env: TemporalTestEnv;
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-let dir: string;
-let messaging: AppTransport;
-let sim: Simulator;
-let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
-let taskQueue: string;
-let app: ReturnType<typeof createApi>;
-const codec = createCodecPool({ size: 1 });
+let stack: E2eStack;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'iwmo-e2e-req-'));
-  const scenarioFile = join(dir, 'requests.json');
-  await writeFile(
-    scenarioFile,
-    JSON.stringify({
+  stack = await startE2eStack({
+    name: 'e2e-req',
+    aanbieder,
+    scenario: {
       name: 'e2e-requests',
       gemeente,
       aanbieder,
@@ -95,104 +53,26 @@ beforeAll(async () => {
           ],
         },
       },
-    }),
-  );
-  const config = loadConfig({
-    TRANSPORT: 'simulator',
-    SIMULATOR_SCENARIO: scenarioFile,
-    SIMULATOR_DIR: join(dir, 'simulator'),
-    SIMULATOR_AANBIEDER: aanbieder,
-  });
-  const started = await Promise.all([createDevServerEnv(), createTestDatabase(), startTransport(config)]);
-  [env, testDb] = started;
-  if (!started[2]?.simulator) throw new Error('no embedded simulator');
-  messaging = started[2];
-  sim = started[2].simulator;
-  await testDb.handle.migrate();
-  const db = testDb.handle.db;
-  taskQueue = `e2e-req-${randomUUID()}`;
-  client = new Client({ connection: env.connection, dataConverter });
-  const inbound = createInbound({
-    db,
-    temporal: client,
-    taskQueue,
-    profiles: loadProfiles(),
-    clientRef: (bsn) => clientRef(bsn, refSecret),
-    codec,
-  });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ db, codec, transport: messaging.transport, inbound, temporal: client }),
-    dataConverter,
-  });
-  workerRun = worker.run();
-  app = createApi({
-    temporal: client,
-    namespace: 'default',
-    taskQueue,
-    database: testDb.handle,
-    apiKeys,
-    messages: { db, inbound },
-    requests: { clientRef: (bsn) => clientRef(bsn, refSecret) },
-    codec: { payloadCodec: new EncryptionCodec(keyring), allowedKeyIds: [], uiOrigins: [] },
-    log: () => {},
+    },
+    codecPoolSize: 1,
   });
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await codec.close();
-  await messaging?.stop();
-  await testDb?.drop();
-  await env?.teardown();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 // ---- helpers ----
 
-async function call(
-  path: string,
-  init: RequestInit = {},
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-): Promise<{ status: number; body: any; text: string }> {
-  const res = await app.request(`/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-}
-const post = (path: string, body: unknown) =>
-  call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-function pollRound(): Promise<MessagePollResult> {
-  return client.workflow.execute('messagePollWorkflow', {
-    taskQueue,
-    workflowId: `e2e-req-poll-${randomUUID()}`,
-    args: [{}],
-  });
-}
-
-async function roundsUntil(done: () => Promise<boolean>, what: string, rounds = 40): Promise<void> {
-  let last: MessagePollResult | undefined;
-  for (let i = 1; i <= rounds; i++) {
-    last = await pollRound();
-    if (await done()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not reached after ${rounds} rounds: ${what} (last round ${JSON.stringify(last)})`);
-}
-
-const pushed = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === type);
-const issuedOf = (type: string): SimMessage[] =>
-  sim.store.all().filter((m) => m.mailbox === aanbieder && messageTypeOf(m.berichtstroom) === type);
+const call = (path: string) => stack.call(path);
+const post = (path: string, body: unknown) => stack.post(path, body);
+const pollRound = () => stack.pollRound();
+const roundsUntil = (done: () => Promise<boolean>, what: string) => stack.roundsUntil(done, what);
+const pushed = (type: string) => stack.pushed(type);
+const issuedOf = (type: string) => stack.issuedOf(type);
+const allConfirmed = () => stack.allConfirmed();
 const sortedIds = (list: { traceerId: string }[]) => list.map((m) => m.traceerId).sort();
 let honouredNummer = 0;
-const allConfirmed = () => sim.store.all().every((m) => m.mailbox !== aanbieder || m.confirmed);
 const stateOf = async (ref: string) => (await call(`/requests/${aanbieder}/${ref}`)).body;
 const statuses = async () => [(await stateOf(refA)).status, (await stateOf(refB)).status];
 
@@ -347,6 +227,7 @@ describe('a 315 with two products through the API, the simulator and back', () =
   }, 300_000);
 
   it('every 319 is answered by one 320; every message is archived and linked; no BSN in any history', async () => {
+    const { sim, testDb, client, env } = stack;
     await roundsUntil(
       async () => allConfirmed() && pushed('WMO320').length === issuedOf('WMO319').length,
       'all answered',

@@ -6,12 +6,12 @@ import type { Scenario } from '../../simulator/scenario';
 import { type Simulator, startSimulator } from '../../simulator/server';
 import { createRestTransport, type RestTransport, vecozoEndpoints } from '../../transport/rest/client';
 import { createTestDatabase } from './database';
-import { createDevServerEnv, type TemporalTestEnv } from './temporal';
+import { createDevServerEnv, createTimeSkippingEnv, type TemporalTestEnv } from './temporal';
 
 /*
- * What every messaging test starts from: a test PKI made at run time, the Temporal dev server, its own
- * PostgreSQL database (migrated) and the simulator over mutual TLS, plus the aanbieder's client TLS
- * settings for REST transports pointed at it. `stop` undoes it all.
+ * What every messaging test starts from: a test PKI made at run time, the Temporal dev server (or the
+ * time-skipping test server), its own PostgreSQL database (migrated) and the simulator over mutual TLS,
+ * plus the aanbieder's client TLS settings for REST transports pointed at it. `stop` undoes it all.
  */
 
 export interface SimulatorStack {
@@ -31,12 +31,14 @@ export async function startSimulatorStack(options: {
   scenario: Scenario;
   /** The simulator's clock (its timestamps: ontvangenOp, berichtstatusGewijzigdOp, dagtekening). */
   now?: () => Date;
+  /** Which Temporal server: the dev server (default) or the time-skipping test server. */
+  temporal?: 'dev' | 'time-skipping';
 }): Promise<SimulatorStack> {
   const dir = await mkdtemp(join(tmpdir(), options.prefix));
   const pki = await generateTestPki({ dir, clients: [options.aanbieder] });
   const ca = await readFile(pki.caCert, 'utf8');
   const [env, testDb, sim] = await Promise.all([
-    createDevServerEnv(),
+    options.temporal === 'time-skipping' ? createTimeSkippingEnv() : createDevServerEnv(),
     createTestDatabase(),
     startSimulator({
       tls: { ...(await readPair(pki.server)), ca },
