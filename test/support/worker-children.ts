@@ -77,7 +77,8 @@ function spawnOne(o: WorkerChildOptions): { child: ChildProcess; ready: Promise<
   return { child, ready, err: () => stderr };
 }
 
-function gone(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited (at once if it already has). */
+export function gone(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
