@@ -101,11 +101,14 @@ export function recordingActivities(
       const identificatie = `ID${String(sent.length).padStart(4, '0')}`;
       byKey.set(input.idempotencyKey, identificatie);
       if (deliver === 'at-once' && input.message.type !== 'WMO302') {
-        const ctx = Context.current();
-        await ctx.client.workflow.getHandle(input.workflowId).signal(outboxDeliveredSignal, {
-          outboxKey: input.idempotencyKey,
-          deliveredAt: new Date(ctx.info.currentAttemptScheduledTimestampMs).toISOString(),
-        });
+        // The workflow's own day, in the server's time: a local activity's attempt timestamps are the
+        // worker's clock, which the time-skipping server does not move.
+        await Context.current()
+          .client.workflow.getHandle(input.workflowId)
+          .signal(outboxDeliveredSignal, {
+            outboxKey: input.idempotencyKey,
+            deliveredAt: `${input.dagtekening}T11:00:00.000Z`,
+          });
       }
       return { outboxId: identificatie, identificatie, duplicate: false };
     },

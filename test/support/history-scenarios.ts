@@ -351,6 +351,23 @@ export const historyScenarios: HistoryScenario[] = [
     },
   },
   {
+    // Recorded after 'local-send' (issue 17): the owed messages written by local activities too, so the
+    // 301 → 302 path is one workflow task. 'happy-local-read-model' keeps the path from before.
+    name: 'happy-local-send',
+    covers: 'the happy path with owed messages written by a local activity (patch local-send)',
+    async run(ctx) {
+      const { handle, ids } = await startAssignment(ctx, toewijzing(4102, ctx.day0, {}));
+      await sentOf(ctx.acts, 'WMO302', 1);
+      await start(handle, 'start-1', ctx.day0);
+      await answer(ctx, handle, 'WMO305', 0);
+      await stop(handle, 'stop-1', ctx.day0, '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      const final = await finalState(handle, 'gestopt');
+      expectThat(final.escalations.length === 0, 'no escalation');
+      return ids;
+    },
+  },
+  {
     name: 'missed-305-escalation',
     covers:
       'leidschendam-voorburg-2019 (gemeente 1916): the 305 deadline passes, one escalation, the late 305 is accepted, then stop and retours',

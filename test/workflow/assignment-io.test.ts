@@ -124,6 +124,45 @@ describe('assignment workflow: I/O that keeps failing', () => {
     });
   });
 
+  // Both writes run as local activities (patches local-send, local-read-model), whose failure reaches the
+  // workflow as the bare cause rather than wrapped in an ActivityFailure; either must be read as I/O failing.
+  it('a read-model write that fails for good shows in state; the workflow runs on and later writes', async () => {
+    const acts = recordingActivities();
+    let failures = 0;
+    const failing = {
+      ...acts,
+      async recordAssignment(row: Parameters<typeof acts.recordAssignment>[0]) {
+        if (failures < 1) {
+          failures++;
+          throw ApplicationFailure.create({
+            type: 'DatabaseRefused',
+            message: 'recordAssignment: database error SQLSTATE 22021 (table assignments)',
+            nonRetryable: true,
+          });
+        }
+        return acts.recordAssignment(row);
+      },
+    };
+    const { worker, taskQueue } = await createTestWorker(env(), failing);
+    await worker.runUntil(async () => {
+      const now = today(await env().currentTimeMs());
+      const handle = await startAssignment(version({ ingangsdatum: now, ontvangen: now }), taskQueue);
+      const state = await eventually(async () => {
+        const s = await queryState(handle);
+        return s.io?.failing ? s : undefined;
+      }, 'io failing');
+      expect(state.io).toMatchObject({
+        failing: true,
+        activity: 'recordAssignment',
+        lastErrorType: 'DatabaseRefused',
+      });
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      await env().sleep(day);
+      await eventually(async () => (acts.projections.length > 0 ? true : undefined), 'the row written later');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+    });
+  });
+
   it('a store that keeps failing retryably pauses the I/O, says so, and recovers on its own', async () => {
     const acts = recordingActivities();
     let down = true;

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -100,6 +101,23 @@ const localReadModel = proxyLocalActivities<Pick<AssignmentActivities, 'recordAs
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 6 },
 });
+/*
+ * Behind 'local-send' (issue 17): the owed message written as a local activity, inside the workflow task
+ * that made it owed. On the 301 → 302 path that is the whole toewijzing in one workflow task (the 302 and
+ * the read-model row as two markers) instead of two tasks and an activity task with its matching round
+ * trip and three history events. Same bounded attempts as boundedMessaging (about a minute).
+ */
+const localMessaging = proxyLocalActivities<Pick<AssignmentActivities, 'sendMessage'>>({
+  startToCloseTimeout: '1 minute',
+  // Every retry waits on a server timer, not in the worker: the task is not held through an outage.
+  localRetryThreshold: '1 second',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['MessageRefused'],
+  },
+});
 /** Claims I/O (behind 'claim-lines'): retried until it succeeds, like the read model of unpatched runs. */
 const claimIo = proxyActivities<AssignmentClaimActivities>({
   startToCloseTimeout: '1 minute',
@@ -119,6 +137,7 @@ const patches = {
   claimLines: 'claim-lines',
   localReadModel: 'local-read-model',
   claimLateStarts: 'claim-late-starts',
+  localSend: 'local-send',
 } as const;
 export interface Patches {
   ioFailing: boolean;
@@ -131,6 +150,8 @@ export interface Patches {
   localReadModel: boolean;
   /** A month computed before a start was reported is claimed once one is (Claims.computeAwaiting). */
   claimLateStarts: boolean;
+  /** Issue 17: owed messages written by a local activity (`localMessaging`). */
+  localSend: boolean;
 }
 // Webhook receivers can be down for a while: retry for about a day, without holding up the lifecycle.
 const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
@@ -150,6 +171,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     claimLines: patched(patches.claimLines),
     localReadModel: patched(patches.localReadModel),
     claimLateStarts: patched(patches.claimLateStarts),
+    localSend: patched(patches.localSend),
   };
   const a = new Assignment(input, p.deliveryDeadlines, p.claimLines, p.claimLateStarts);
   let changes = 0;
@@ -220,7 +242,7 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
   for (;;) {
     const seen = changes;
     a.onDayPassed(Date.now());
-    await sendOwed(a, p.ioFailing);
+    await sendOwed(a, p.ioFailing, p.localSend);
     startEscalations(a, escalations, () => changed(undefined), p.ioFailing, escalating);
     if (p.escalationResolved)
       startResolutions(a, escalations, () => changed(undefined), p.ioFailing, escalating);
@@ -304,22 +326,44 @@ function failureType(err: ActivityFailure): string {
   return cause?.name ?? 'ActivityFailure';
 }
 
-const failureOf = (err: ActivityFailure, activity: string) => ({
-  activity,
-  errorType: failureType(err),
-  permanent: err.retryState === 'NON_RETRYABLE_FAILURE',
-});
+interface IoFailure {
+  activity: string;
+  errorType: string;
+  permanent: boolean;
+}
+
+/**
+ * What a failed I/O call says, or undefined when the error is not an I/O failure (rethrown: a bug fails
+ * the task, which is retried). An activity's failure arrives as an ActivityFailure around its cause; a
+ * local activity's (local-send, local-read-model) as the cause itself, so a failure that gave up on its
+ * own (nonRetryable) is permanent and one that ran out of attempts is not, as with retryState.
+ */
+function ioFailureOf(err: unknown, activity: string): IoFailure | undefined {
+  if (err instanceof ActivityFailure)
+    return { activity, errorType: failureType(err), permanent: err.retryState === 'NON_RETRYABLE_FAILURE' };
+  if (err instanceof ApplicationFailure)
+    return { activity, errorType: err.type ?? 'Error', permanent: err.nonRetryable === true };
+  if (err instanceof TimeoutFailure) return { activity, errorType: 'TimeoutFailure', permanent: false };
+  return undefined;
+}
+
+/** The message of a refused call's cause, whichever way it arrived (see ioFailureOf). */
+function causeMessage(err: unknown, fallback: string): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause.message : fallback;
+}
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   return b === undefined ? a : Math.min(a, b);
 }
 
-async function sendOwed(a: Assignment, tracked: boolean): Promise<void> {
+async function sendOwed(a: Assignment, tracked: boolean, local: boolean): Promise<void> {
+  const sender = !tracked ? messaging : local ? localMessaging : boundedMessaging;
   while (a.owedMessages().length > 0 && !(tracked && a.ioWaiting(Date.now()))) {
     const owed = a.owedMessages()[0] as OwedMessage;
     try {
-      const result = await (tracked ? boundedMessaging : messaging).sendMessage({
+      const result = await sender.sendMessage({
         idempotencyKey: owed.key,
         workflowId: a.workflowId(),
         dagtekening: a.today(Date.now()),
@@ -328,17 +372,17 @@ async function sendOwed(a: Assignment, tracked: boolean): Promise<void> {
       a.sent(owed, result, Date.now());
       if (tracked) a.ioSucceeded('sendMessage');
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      if (tracked && failureType(err) !== 'MessageRefused') {
+      const failure = ioFailureOf(err, 'sendMessage');
+      if (!failure) throw err;
+      if (tracked && failure.errorType !== 'MessageRefused') {
         // The I/O failed, not the standard: say so; a message that can never be written is set aside.
-        const failure = failureOf(err, 'sendMessage');
         log.warn('message not written', { key: owed.key, errorType: failure.errorType });
         a.ioFailed(failure, Date.now());
         if (failure.permanent) a.setAside(owed, failure.errorType, Date.now());
         continue;
       }
       // The standard refused what we would send: visible in state and log, the deadline stays open.
-      const reason = err.cause instanceof ApplicationFailure ? err.cause.message : 'send failed';
+      const reason = causeMessage(err, 'send failed');
       log.warn('message not sent', { key: owed.key, reason });
       a.sendRefused(owed, reason, Date.now());
     }
@@ -383,8 +427,8 @@ function startEscalations(
         (err: unknown) => {
           log.warn('escalation not delivered', { deadline: d.id });
           // Not retried by the workflow (the activity had a day of attempts): failing until one succeeds.
-          if (tracked && err instanceof ActivityFailure)
-            a.ioFailed({ ...failureOf(err, 'escalate'), permanent: true }, Date.now());
+          const failure = ioFailureOf(err, 'escalate');
+          if (tracked && failure) a.ioFailed({ ...failure, permanent: true }, Date.now());
         },
       )
       .finally(() => {
@@ -422,8 +466,8 @@ function startResolutions(
         },
         (err: unknown) => {
           log.warn('escalation resolution not delivered', { deadline: d.id });
-          if (tracked && err instanceof ActivityFailure)
-            a.ioFailed({ ...failureOf(err, 'resolveEscalation'), permanent: true }, Date.now());
+          const failure = ioFailureOf(err, 'resolveEscalation');
+          if (tracked && failure) a.ioFailed({ ...failure, permanent: true }, Date.now());
         },
       )
       .finally(() => {
@@ -458,8 +502,9 @@ async function handClaimPeriods(a: Assignment, tracked: boolean): Promise<boolea
         await boundedReadModel.openClaimPeriod(claim);
         a.ioSucceeded('openClaimPeriod');
       } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
-        a.ioFailed(failureOf(err, 'openClaimPeriod'), Date.now());
+        const failure = ioFailureOf(err, 'openClaimPeriod');
+        if (!failure) throw err;
+        a.ioFailed(failure, Date.now());
         // Tried again after the pause, also when the failure was final: the period must reach claims.
         if (a.ioRetryAt() === undefined) a.retryIoLater(Date.now());
         break;
@@ -576,8 +621,9 @@ async function publishTracked(
     shown.row = key;
     a.ioSucceeded('recordAssignment');
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    a.ioFailed(failureOf(err, 'recordAssignment'), Date.now());
+    const failure = ioFailureOf(err, 'recordAssignment');
+    if (!failure) throw err;
+    a.ioFailed(failure, Date.now());
     if (a.ioRetryAt() === undefined) a.retryIoLater(Date.now());
   }
   if (attributes() !== shown.attributes) {
