@@ -108,6 +108,19 @@ export interface DeliveryResult {
   alreadySent: boolean;
 }
 
+/** A batch of lanes for one activity (patch 'delivery-batches'): each lane in order, lanes side by side. */
+export interface DeliverLanesInput {
+  lanes: string[][];
+  /** Lanes sent at once inside the activity. */
+  concurrency: number;
+}
+
+/** What became of the batch's rows: every row is counted once, by its status after the batch. */
+export interface DeliverLanesResult {
+  sent: number;
+  failed: number;
+}
+
 /** Error type when delivery cannot work at all (no transport, unknown row); the row stays pending. */
 export const deliveryImpossibleType = 'DeliveryImpossible';
 
@@ -131,6 +144,11 @@ export interface DeliveryActivities {
   /** Pending rows in lanes, one per workflow that wrote them, each lane oldest first. */
   pendingOutboxLanes: (input: { limit: number }) => Promise<string[][]>;
   deliverMessage: (input: DeliverMessageInput) => Promise<DeliveryResult>;
+  /**
+   * Sends a batch of lanes in one activity (deliverMessage per row, in the activity): a row that fails
+   * stops the batch once the rows in flight finish, and the attempt fails; a retry skips what was sent.
+   */
+  deliverLanes: (input: DeliverLanesInput) => Promise<DeliverLanesResult>;
   /** Reads the transport's status of sent 305/307s; tells their workflows of a download. */
   refreshTransportStatus: (input: RefreshTransportStatusInput) => Promise<RefreshTransportStatusResult>;
 }

@@ -316,7 +316,7 @@ describe('messaging faults', () => {
       const result = await round.result();
 
       expect(result).toMatchObject({ sent: 1, failed: 0, deferred: 0 });
-      expect(await retriesOf(round.workflowId, 'deliverMessage')).toEqual([
+      expect(await retriesOf(round.workflowId, 'deliverLanes')).toEqual([
         expect.stringMatching(/^POST \/berichten\/rest-push\/v1\/berichten timed out after 1000 ms/),
       ]);
       const sent = await outboxRow(row.id);

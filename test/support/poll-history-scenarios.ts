@@ -33,6 +33,9 @@ export function pollDoubles() {
     async deliverMessage() {
       return { status: 'sent' as const };
     },
+    async deliverLanes(input: { lanes: string[][] }) {
+      return { sent: input.lanes.flat().length, failed: 0 };
+    },
   };
 }
 
@@ -50,6 +53,12 @@ export const pollHistoryScenarios: PollHistoryScenario[] = [
   // The loop: two rounds, then continue-as-new (the history ends there).
   {
     name: 'poll-loop',
+    workflowType: 'messagePollLoopWorkflow',
+    args: [{ intervalMs: 1000, roundsPerRun: 2 }],
+  },
+  // The same loop recorded since 'delivery-batches' (issue 17): the outbox in deliverLanes batches.
+  {
+    name: 'poll-loop-batches',
     workflowType: 'messagePollLoopWorkflow',
     args: [{ intervalMs: 1000, roundsPerRun: 2 }],
   },

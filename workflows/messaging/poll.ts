@@ -206,8 +206,49 @@ async function deliverWhileWork(
   }
 }
 
-/** Sends each lane in order, `concurrency` lanes at once; after a failure nothing new starts. */
+/** Lanes per deliverLanes activity: small enough that a batch's progress and retry stay cheap. */
+const rowsPerBatch = 100;
+
+/**
+ * Sends each lane in order, `concurrency` lanes at once; after a failure nothing new starts. Since
+ * 'delivery-batches' (issue 17) the lanes go in batches of about a hundred rows, one activity each (the
+ * lanes of a batch side by side inside it), instead of one activity per row.
+ */
 async function deliverLanes(lanes: string[][], concurrency: number, result: MessagePollResult) {
+  if (!patched('delivery-batches')) return deliverRowByRow(lanes, concurrency, result);
+  for (const batch of batchesOf(lanes, rowsPerBatch)) {
+    try {
+      const done = await outbox.deliverLanes({ lanes: batch, concurrency });
+      result.sent += done.sent;
+      result.failed += done.failed;
+    } catch {
+      // As below: the transport is most likely down; what is left waits for the next round, in order.
+      result.deferred++;
+      return;
+    }
+  }
+}
+
+/** Whole lanes in order, cut into batches of at least one lane and, past the first, at most `rows` rows. */
+function batchesOf(lanes: string[][], rows: number): string[][][] {
+  const batches: string[][][] = [];
+  let current: string[][] = [];
+  let size = 0;
+  for (const lane of lanes) {
+    if (current.length > 0 && size + lane.length > rows) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(lane);
+    size += lane.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** The path of rounds recorded before 'delivery-batches': one deliverMessage activity per row. */
+async function deliverRowByRow(lanes: string[][], concurrency: number, result: MessagePollResult) {
   let next = 0;
   let stopped = false;
   const slot = async () => {
