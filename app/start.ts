@@ -127,6 +127,8 @@ async function start(config: AppConfig, life: Lifecycle, role: Role): Promise<vo
   // XML decode/encode runs in worker threads: a 25 MB message never stalls the API or the worker.
   const codec = createCodecPool();
   await life.add({ name: 'codec pool', stop: () => codec.close() });
+  // Threads started now, not by the first messages (which would wait about a second per thread).
+  await codec.warm();
   const inbound = loggedInbound(
     createInbound({
       db: database.db,

@@ -169,6 +169,7 @@ try {
   const { transport, seen } = timedTransport(rest);
 
   const pool = createCodecPool();
+  await pool.warm(); // as app/start.ts does before the service is ready
   stops.unshift(() => pool.close());
   const codec = profile ? timedCodec(pool, tallies) : pool;
   let inbound: Inbound | undefined;

@@ -3,7 +3,8 @@ import type { CodecOperation, MessageCodec } from './codec';
 
 /*
  * A small pool of worker threads for the codec: a 24 MB 323 takes seconds to decode, and the thread
- * that serves HTTP requests and activities must stay free meanwhile. Workers start on first use, each
+ * that serves HTTP requests and activities must stay free meanwhile. Workers start on first use (or all
+ * at once with warm(), which the service awaits before it says it is ready), each
  * runs one operation at a time, further operations wait in a FIFO queue. A worker that dies fails only
  * the operation it was running; the next operation starts a fresh one.
  */
@@ -16,11 +17,21 @@ export interface CodecPoolOptions {
 export interface CodecPool extends MessageCodec {
   /** Operations running or waiting; for tests and metrics. */
   pending(): number;
+  /** Threads started and alive; for tests and metrics. */
+  threads(): number;
+  /**
+   * Starts every thread and waits until each has loaded the codec (about a second of CPU per thread),
+   * so the first messages after a start do not queue behind thread start-up.
+   */
+  warm(): Promise<void>;
 }
+
+/** 'ready' answers once the thread has loaded the codec: warm()'s probe. */
+type PoolOperation = CodecOperation | 'ready';
 
 interface Task {
   id: number;
-  op: CodecOperation;
+  op: PoolOperation;
   args: unknown[];
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -86,7 +97,7 @@ export function createCodecPool(options: CodecPoolOptions = {}): CodecPool {
     }
   }
 
-  function run<T>(op: CodecOperation, args: unknown[]): Promise<T> {
+  function run<T>(op: PoolOperation, args: unknown[]): Promise<T> {
     if (closed) return Promise.reject(new Error('codec pool is closed'));
     return new Promise<T>((resolve, reject) => {
       queue.push({ id: nextId++, op, args, resolve: resolve as (v: unknown) => void, reject });
@@ -99,6 +110,9 @@ export function createCodecPool(options: CodecPoolOptions = {}): CodecPool {
     retour: (xml, findings, meta) => run('retour', [xml, findings, meta]),
     startStop: (xml, message, meta) => run('startStop', [xml, message, meta]),
     pending: () => queue.length + slots.filter((s) => s.task).length,
+    threads: () => slots.length,
+    // Each probe holds its thread until answered, so `size` probes start `size` threads.
+    warm: async () => void (await Promise.all(Array.from({ length: size }, () => run('ready', [])))),
     async close() {
       closed = true;
       for (const task of queue.splice(0)) task.reject(new Error('codec pool is closed'));

@@ -8,7 +8,7 @@ import { type CodecOperation, codecOperations } from './codec';
 
 interface Request {
   id: number;
-  op: CodecOperation;
+  op: CodecOperation | 'ready';
   args: unknown[];
 }
 
@@ -16,6 +16,8 @@ const port = parentPort;
 if (!port) throw new Error('codec-worker.ts runs only as a worker thread (codec-pool.ts)');
 
 port.on('message', ({ id, op, args }: Request) => {
+  // The codec is loaded once this handler runs: the pool's warm() asks exactly that.
+  if (op === 'ready') return port.postMessage({ id, ok: true, value: null });
   try {
     const run = codecOperations[op] as (...a: unknown[]) => unknown;
     port.postMessage({ id, ok: true, value: run(...args) });

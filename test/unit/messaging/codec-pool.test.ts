@@ -37,6 +37,23 @@ describe('codec pool', () => {
     );
   });
 
+  it('warm() starts every thread before the first message, and the threads then answer', async () => {
+    const fresh = createCodecPool({ size: 3 });
+    try {
+      expect(fresh.threads()).toBe(0);
+      await fresh.warm();
+      expect(fresh.threads()).toBe(3);
+      expect(fresh.pending()).toBe(0);
+      expect(await fresh.inspect(sampleXml('301'), today)).toEqual(
+        await inlineCodec.inspect(sampleXml('301'), today),
+      );
+      expect(fresh.threads()).toBe(3);
+    } finally {
+      await fresh.close();
+    }
+    await expect(fresh.warm()).rejects.toThrow(/closed/);
+  });
+
   it('queues more operations than workers and answers each its own', async () => {
     const xmls = [1, 2, 3, 4, 5, 6].map((n) => wmo301(`POOL-${n}`, [n]));
     const results = await Promise.all(xmls.map((xml) => pool.inspect(xml, today)));
