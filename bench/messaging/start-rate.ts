@@ -25,6 +25,7 @@ export interface StartRateResult {
   seedRate: number;
   cached: number;
   /** CPU per stored assignment and per trivial workflow, by process (bench/messaging/profile.ts). */
+  cpuEmpty: string;
   cpuSeed: string;
   cpuTrivial: string;
   /** Bytes per cached workflow: (after − before) ÷ cached workflows, for the process's RSS and main heap. */
@@ -35,7 +36,14 @@ export interface StartRateResult {
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 export async function startRate(deps: StartRateDeps, sleeping: number): Promise<StartRateResult> {
+  const cpuEmpty = cpuTree();
   const emptyMs = await deps.trivialRun('bench-empty');
+  const cpuEmptyTable = cpuTable(
+    'CPU, trivial run on the empty server',
+    cpuEmpty,
+    cpuTree(),
+    deps.trivialCount,
+  );
   const before = process.memoryUsage();
   console.error(
     `[bench] empty: ${deps.trivialCount} trivial in ${(emptyMs / 1000).toFixed(1)} s; storing ${sleeping}`,
@@ -52,6 +60,7 @@ export async function startRate(deps: StartRateDeps, sleeping: number): Promise<
   const cpuTrivial = cpuTree();
   const sleepingMs = await deps.trivialRun('bench-baseline');
   return {
+    cpuEmpty: cpuEmptyTable,
     cpuSeed: cpuTable('CPU, storing the sleeping assignments', cpuBefore, cpuSeeded, sleeping),
     cpuTrivial: cpuTable('CPU, trivial run with them stored', cpuTrivial, cpuTree(), deps.trivialCount),
     emptyRate: (deps.trivialCount / emptyMs) * 1000,
@@ -83,6 +92,8 @@ export function startRateTable(r: StartRateResult, trivialCount: number, concurr
     '',
     `worker memory: ${r.cached} workflows cached after storing; per cached workflow RSS +${kib(r.rssPerCached)} KiB, ` +
       `main-thread heap +${kib(r.heapPerCached)} KiB (the whole process: PGlite, when used, grows in it too)`,
+    '',
+    r.cpuEmpty,
     '',
     r.cpuSeed,
     '',
