@@ -35,6 +35,7 @@ import {
   timedActivities,
   timedCodec,
 } from './messaging/profile';
+import { startRate, startRateTable } from './messaging/start-rate';
 
 /*
  * npm run bench:messaging: issue 9's end-to-end figure. One run, one embedded Temporal dev server started
@@ -52,6 +53,9 @@ import {
  * shards) on a throwaway PostgreSQL cluster instead of the dev server; implies BENCH_POSTGRES=1.
  * BENCH_PROFILE=1: also where a toewijzing's time goes (bench/messaging/profile.ts): per activity, per
  * codec operation, and Temporal's scheduled → started latency from a sample of assignment histories.
+ * BENCH_SLEEPING=N: instead of the messaging half, the start rate with N sleeping assignments stored vs the
+ * empty server (bench/messaging/start-rate.ts): the trivial run, N assignments stored through the inbound
+ * path BENCH_SEED_CONCURRENCY (200) at a time (bench/messaging/seed.ts), the trivial run again.
  * Prints markdown; never fails on a figure.
  */
 
@@ -72,6 +76,8 @@ const pollInput: MessagePollInput = {
 };
 const profile = process.env.BENCH_PROFILE === '1';
 const serverKind = process.env.BENCH_SERVER === 'full' ? 'full' : 'dev';
+const sleeping = Number(process.env.BENCH_SLEEPING ?? 0);
+const seedConcurrency = Number(process.env.BENCH_SEED_CONCURRENCY ?? 200);
 const tallies: Tallies = new Map();
 const namespace = 'default';
 const taskQueue = 'iwmo-bench';
@@ -225,98 +231,130 @@ try {
     await Promise.all(Array.from({ length: concurrency }, slot));
     return performance.now() - began;
   };
-  // 0. BENCH_EMPTY_BASELINE=1: the same trivial run first, on an empty server and database, to compare
-  // with the baseline after, when the n assignments of the messaging half are stored and sleeping.
-  const emptyMs = process.env.BENCH_EMPTY_BASELINE === '1' ? await trivialRun('bench-empty') : 0;
+  const serverLine =
+    serverKind === 'full'
+      ? 'full server 1.32.0 (4 services, 4 shards) on PostgreSQL'
+      : 'dev server WAL + synchronous=full, 1 partition';
+  if (sleeping > 0) {
+    const deps = {
+      client,
+      db: database.db,
+      receive: (m: Parameters<Inbound['receiveMessage']>[0]) => (inbound as Inbound).receiveMessage(m),
+      gemeente,
+      aanbieder,
+      worker,
+      trivialRun,
+      trivialCount: n,
+      concurrency: seedConcurrency,
+      timeoutMs,
+    };
+    const r = await startRate(deps, sleeping);
+    if (touched.size !== 2 * n)
+      throw new Error(`trivial runs: ${touched.size} activities ran, expected ${2 * n}`);
+    console.log(`# Start rate with ${sleeping} sleeping assignments stored vs an empty server\n`);
+    console.log(
+      `Node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}; ${serverLine}; ` +
+        `${database.kind}; storing ${seedConcurrency} at a time. Load average (1/5/15 min) before ${loadBefore}, at the end ${load()}.\n`,
+    );
+    console.log(startRateTable(r, n, concurrency));
+    const { seed } = r;
+    console.log(
+      `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, sleeping, emptyRate: r.emptyRate, sleepingRate: r.sleepingRate, seedRate: r.seedRate, open: seed.open, sample: `${seed.sample.sleeping}/${seed.sample.checked}`, cached: r.cached, rssPerCachedKiB: r.rssPerCached / 1024, loadBefore, loadEnd: load() })}`,
+    );
+  } else {
+    // 0. BENCH_EMPTY_BASELINE=1: the same trivial run first, on an empty server and database, to compare
+    // with the baseline after, when the n assignments of the messaging half are stored and sleeping.
+    const emptyMs = process.env.BENCH_EMPTY_BASELINE === '1' ? await trivialRun('bench-empty') : 0;
 
-  // 1. 301 → 302 through the simulator, the poller (app/message-poll.ts) running its rounds.
-  const retours = () =>
-    sim.store
-      .all()
-      .filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === 'WMO302').length;
-  const issued = new Set(sim.issue(n));
-  const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
-  let inboxDoneAt = 0;
-  console.error(`[bench] issued ${n} WMO301; poll round every ${intervalMs} ms`);
-  const cpuStart = cpuTree();
-  await ensurePollLoop(client, { taskQueue, intervalMs, round: pollInput });
-  const deadline = performance.now() + timeoutMs;
-  let lastLog = 0;
-  for (let done = retours(); done < n; done = retours()) {
-    if (!inboxDoneAt && confirmed301() === n) inboxDoneAt = performance.now();
-    if (performance.now() > deadline) throw new Error(`only ${done} of ${n} WMO302 after ${timeoutMs} ms`);
-    if (performance.now() - lastLog > 10_000) {
-      console.error(`[bench] ${done} WMO302 at the simulator`);
-      lastLog = performance.now();
+    // 1. 301 → 302 through the simulator, the poller (app/message-poll.ts) running its rounds.
+    const retours = () =>
+      sim.store
+        .all()
+        .filter((m) => m.afzender.code === aanbieder && messageTypeOf(m.berichtstroom) === 'WMO302').length;
+    const issued = new Set(sim.issue(n));
+    const confirmed301 = () => sim.store.all().filter((m) => issued.has(m.traceerId) && m.confirmed).length;
+    let inboxDoneAt = 0;
+    console.error(`[bench] issued ${n} WMO301; poll round every ${intervalMs} ms`);
+    const cpuStart = cpuTree();
+    await ensurePollLoop(client, { taskQueue, intervalMs, round: pollInput });
+    const deadline = performance.now() + timeoutMs;
+    let lastLog = 0;
+    for (let done = retours(); done < n; done = retours()) {
+      if (!inboxDoneAt && confirmed301() === n) inboxDoneAt = performance.now();
+      if (performance.now() > deadline) throw new Error(`only ${done} of ${n} WMO302 after ${timeoutMs} ms`);
+      if (performance.now() - lastLog > 10_000) {
+        console.error(`[bench] ${done} WMO302 at the simulator`);
+        lastLog = performance.now();
+      }
+      await sleep(20);
     }
-    await sleep(20);
-  }
-  const messagingMs = performance.now() - seen.firstFetchAt;
-  inboxDoneAt ||= performance.now();
-  await stopPollLoop(client, 'bench: messaging half done');
-  const loadMid = load();
-  const cpuMid = cpuTree();
-  // Read now, before the baseline adds its own activity (`touch`) to the tallies.
-  const messagingTallies = new Map(tallies);
-  const history = profile ? await historyTallies(client, 100) : undefined;
-  console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
+    const messagingMs = performance.now() - seen.firstFetchAt;
+    inboxDoneAt ||= performance.now();
+    await stopPollLoop(client, 'bench: messaging half done');
+    const loadMid = load();
+    const cpuMid = cpuTree();
+    // Read now, before the baseline adds its own activity (`touch`) to the tallies.
+    const messagingTallies = new Map(tallies);
+    const history = profile ? await historyTallies(client, 100) : undefined;
+    console.error(`[bench] messaging: ${n} WMO302 in ${(messagingMs / 1000).toFixed(1)} s`);
 
-  // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
-  const cpuBaseline = cpuTree();
-  const baselineMs = await trivialRun('bench-baseline');
-  const cpuEnd = cpuTree();
-  if (touched.size !== n * (emptyMs ? 2 : 1))
-    throw new Error(`baseline: ${touched.size} activities ran, expected ${n * (emptyMs ? 2 : 1)}`);
+    // 2. Baseline: start + one activity, same server, same worker, `concurrency` in flight.
+    const cpuBaseline = cpuTree();
+    const baselineMs = await trivialRun('bench-baseline');
+    const cpuEnd = cpuTree();
+    if (touched.size !== n * (emptyMs ? 2 : 1))
+      throw new Error(`baseline: ${touched.size} activities ran, expected ${n * (emptyMs ? 2 : 1)}`);
 
-  const messagingRate = (n / messagingMs) * 1000;
-  const baselineRate = (n / baselineMs) * 1000;
-  console.log('# Messaging end to end vs start + one activity\n');
-  console.log(
-    `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${new Date().toISOString()}; ${serverKind === 'full' ? 'full server 1.32.0 (4 services, 4 shards) on PostgreSQL' : 'dev server WAL + synchronous=full, 1 partition'}; ${database.kind}; ` +
-      `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
-      `after messaging ${loadMid}, at the end ${load()}.\n`,
-  );
-  console.log('| run | workflows | wall s | workflows/s | messages/s |');
-  console.log('| :-- | --------: | -----: | ----------: | ---------: |');
-  console.log(
-    `| 301 → 302 via the simulator | ${n} | ${(messagingMs / 1000).toFixed(1)} | ${messagingRate.toFixed(1)} | ` +
-      `${(((2 * n) / messagingMs) * 1000).toFixed(1)} (${n} in + ${n} out) |`,
-  );
-  console.log(
-    `| baseline: start + one activity, ${concurrency} in flight | ${n} | ${(baselineMs / 1000).toFixed(1)} | ` +
-      `${baselineRate.toFixed(1)} | |`,
-  );
-  const inboxS = (inboxDoneAt - seen.firstFetchAt) / 1000;
-  console.log(
-    `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
-      `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
-  );
-  if (emptyMs) {
-    const emptyRate = (n / emptyMs) * 1000;
+    const messagingRate = (n / messagingMs) * 1000;
+    const baselineRate = (n / baselineMs) * 1000;
+    console.log('# Messaging end to end vs start + one activity\n');
     console.log(
-      `\nstart rate (start + one activity): empty ${emptyRate.toFixed(1)} wf/s, with ${n} sleeping assignments ` +
-        `${baselineRate.toFixed(1)} wf/s: ${(baselineRate / emptyRate).toFixed(2)}× (target ≥ 0.80)`,
+      `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+        `${new Date().toISOString()}; ${serverLine}; ${database.kind}; ` +
+        `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
+        `after messaging ${loadMid}, at the end ${load()}.\n`,
+    );
+    console.log('| run | workflows | wall s | workflows/s | messages/s |');
+    console.log('| :-- | --------: | -----: | ----------: | ---------: |');
+    console.log(
+      `| 301 → 302 via the simulator | ${n} | ${(messagingMs / 1000).toFixed(1)} | ${messagingRate.toFixed(1)} | ` +
+        `${(((2 * n) / messagingMs) * 1000).toFixed(1)} (${n} in + ${n} out) |`,
+    );
+    console.log(
+      `| baseline: start + one activity, ${concurrency} in flight | ${n} | ${(baselineMs / 1000).toFixed(1)} | ` +
+        `${baselineRate.toFixed(1)} | |`,
+    );
+    const inboxS = (inboxDoneAt - seen.firstFetchAt) / 1000;
+    console.log(
+      `\nof which: first fetch → all ${n} WMO301 stored, routed and confirmed ${inboxS.toFixed(1)} s; ` +
+        `→ the last WMO302 at the simulator ${(messagingMs / 1000 - inboxS).toFixed(1)} s more.`,
+    );
+    if (emptyMs) {
+      const emptyRate = (n / emptyMs) * 1000;
+      console.log(
+        `\nstart rate (start + one activity): empty ${emptyRate.toFixed(1)} wf/s, with ${n} sleeping assignments ` +
+          `${baselineRate.toFixed(1)} wf/s: ${(baselineRate / emptyRate).toFixed(2)}× (target ≥ 0.80)`,
+      );
+    }
+    if (profile) {
+      console.log(`\n${cpuTable('CPU, 301 → 302 half', cpuStart, cpuMid, n)}`);
+      console.log(`\n${cpuTable('CPU, baseline half', cpuBaseline, cpuEnd, n)}`);
+    }
+    if (history) {
+      console.log(`\n${talliesTable('activity / codec op (this worker, wall ms)', messagingTallies, n)}`);
+      console.log(
+        `\n${talliesTable(`Temporal, from ${history.workflows} assignment histories`, history.t, history.workflows)}`,
+      );
+    }
+    const ratio = messagingRate / baselineRate;
+    console.log(
+      `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
+    );
+    // One line for bench/side-by-side.ts, which runs this file once per topology.
+    console.log(
+      `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, emptyRate: emptyMs ? (n / emptyMs) * 1000 : undefined, loadBefore, loadEnd: load() })}`,
     );
   }
-  if (profile) {
-    console.log(`\n${cpuTable('CPU, 301 → 302 half', cpuStart, cpuMid, n)}`);
-    console.log(`\n${cpuTable('CPU, baseline half', cpuBaseline, cpuEnd, n)}`);
-  }
-  if (history) {
-    console.log(`\n${talliesTable('activity / codec op (this worker, wall ms)', messagingTallies, n)}`);
-    console.log(
-      `\n${talliesTable(`Temporal, from ${history.workflows} assignment histories`, history.t, history.workflows)}`,
-    );
-  }
-  const ratio = messagingRate / baselineRate;
-  console.log(
-    `\nratio ${ratio.toFixed(2)}× the baseline's workflow rate (target ≥ 0.80: ${ratio >= 0.8 ? 'MET' : 'MISSED'})`,
-  );
-  // One line for bench/side-by-side.ts, which runs this file once per topology.
-  console.log(
-    `\nBENCH_RESULT ${JSON.stringify({ server: serverKind, database: database.kind, n, messagingRate, baselineRate, ratio, emptyRate: emptyMs ? (n / emptyMs) * 1000 : undefined, loadBefore, loadEnd: load() })}`,
-  );
 } finally {
   for (const stop of stops)
     await Promise.resolve()

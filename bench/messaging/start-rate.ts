@@ -1,0 +1,105 @@
+import type { Worker } from '@temporalio/worker';
+import { cpuTable, cpuTree } from './profile';
+import { type SeedDeps, type SeedResult, seedSleeping } from './seed';
+
+/*
+ * BENCH_SLEEPING=N (bench/messaging.ts), issue 17's "start rate with many sleeping assignments stored vs an
+ * empty database": the trivial run (start + one activity) on the empty server, then N sleeping assignment
+ * workflows stored (./seed.ts), then the same trivial run again on the same server and worker. Also the
+ * worker process's memory before and after storing them, per workflow the worker keeps cached.
+ */
+
+export interface StartRateDeps extends SeedDeps {
+  worker: Worker;
+  /** The trivial workload: wall ms for the bench's n workflows. */
+  trivialRun: (prefix: string) => Promise<number>;
+  trivialCount: number;
+  concurrency: number;
+  timeoutMs: number;
+}
+
+export interface StartRateResult {
+  emptyRate: number;
+  sleepingRate: number;
+  seed: SeedResult;
+  seedRate: number;
+  cached: number;
+  /** CPU per stored assignment and per trivial workflow, by process (bench/messaging/profile.ts). */
+  cpuEmpty: string;
+  cpuSeed: string;
+  cpuTrivial: string;
+  /** Bytes per cached workflow: (after − before) ÷ cached workflows, for the process's RSS and main heap. */
+  rssPerCached: number;
+  heapPerCached: number;
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+export async function startRate(deps: StartRateDeps, sleeping: number): Promise<StartRateResult> {
+  const cpuEmpty = cpuTree();
+  const emptyMs = await deps.trivialRun('bench-empty');
+  const cpuEmptyTable = cpuTable(
+    'CPU, trivial run on the empty server',
+    cpuEmpty,
+    cpuTree(),
+    deps.trivialCount,
+  );
+  const before = process.memoryUsage();
+  console.error(
+    `[bench] empty: ${deps.trivialCount} trivial in ${(emptyMs / 1000).toFixed(1)} s; storing ${sleeping}`,
+  );
+  const cpuBefore = cpuTree();
+  const seed = await seedSleeping(deps, sleeping, deps.concurrency, deps.timeoutMs);
+  const cpuSeeded = cpuTree();
+  const after = process.memoryUsage();
+  const cached = deps.worker.getStatus().numCachedWorkflows;
+  console.error(
+    `[bench] ${sleeping} asleep in ${(seed.settledMs / 1000).toFixed(1)} s; ${cached} cached; ` +
+      `RSS ${mib(before.rss)} → ${mib(after.rss)} MiB`,
+  );
+  const cpuTrivial = cpuTree();
+  const sleepingMs = await deps.trivialRun('bench-baseline');
+  return {
+    cpuEmpty: cpuEmptyTable,
+    cpuSeed: cpuTable('CPU, storing the sleeping assignments', cpuBefore, cpuSeeded, sleeping),
+    cpuTrivial: cpuTable('CPU, trivial run with them stored', cpuTrivial, cpuTree(), deps.trivialCount),
+    emptyRate: (deps.trivialCount / emptyMs) * 1000,
+    sleepingRate: (deps.trivialCount / sleepingMs) * 1000,
+    seed,
+    seedRate: (sleeping / seed.settledMs) * 1000,
+    cached,
+    rssPerCached: cached ? (after.rss - before.rss) / cached : 0,
+    heapPerCached: cached ? (after.heapUsed - before.heapUsed) / cached : 0,
+  };
+}
+
+/** The markdown of a start-rate run (the caller prints the heading line with versions and load). */
+export function startRateTable(r: StartRateResult, trivialCount: number, concurrency: number): string {
+  const { seed } = r;
+  const kib = (b: number) => (b / 1024).toFixed(1);
+  return [
+    '| run | workflows | workflows/s |',
+    '| :-- | --------: | ----------: |',
+    `| trivial (start + one activity, ${concurrency} in flight), empty server | ${trivialCount} | ${r.emptyRate.toFixed(1)} |`,
+    `| storing sleeping assignments (301 → inbound → workflow → 302 → asleep) | ${seed.n} | ${r.seedRate.toFixed(1)} |`,
+    `| trivial, with ${seed.n} sleeping assignments stored | ${trivialCount} | ${r.sleepingRate.toFixed(1)} |`,
+    '',
+    `storing: all ${seed.n} 301s routed after ${(seed.routedMs / 1000).toFixed(1)} s, all asleep (read-model row ` +
+      `written) after ${(seed.settledMs / 1000).toFixed(1)} s; ${seed.outbox302} WMO302 in the outbox; ` +
+      `${seed.open} assignment workflows Running in visibility; sample: ${seed.sample.sleeping} of ` +
+      `${seed.sample.checked} sleeping (Running, no activity pending, toegewezen, 302 sent, deadline open, no BSN in state)` +
+      (seed.sample.problems.length ? `; problems: ${seed.sample.problems.slice(0, 5).join('; ')}` : ''),
+    '',
+    `worker memory: ${r.cached} workflows cached after storing; per cached workflow RSS +${kib(r.rssPerCached)} KiB, ` +
+      `main-thread heap +${kib(r.heapPerCached)} KiB (the whole process: PGlite, when used, grows in it too)`,
+    '',
+    r.cpuEmpty,
+    '',
+    r.cpuSeed,
+    '',
+    r.cpuTrivial,
+    '',
+    `start rate with ${seed.n} sleeping assignments vs empty: ${(r.sleepingRate / r.emptyRate).toFixed(2)}× ` +
+      `(target ≥ 0.80: ${r.sleepingRate / r.emptyRate >= 0.8 ? 'MET' : 'MISSED'})`,
+  ].join('\n');
+}
