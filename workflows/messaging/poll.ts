@@ -31,7 +31,7 @@ import {
  * messagePollWorkflow: one round, as the Schedule `iwmo-message-poll` started them every few seconds
  * before the loop replaced it; tests and benches still run single rounds with it. The mailbox, page by
  * page (each message stored, routed, then confirmed — activities/inbox-poll.ts), and beside it the
- * outbox, one activity per message (activities/delivery.ts).
+ * outbox, in batches of lanes, one activity per batch (activities/delivery.ts).
  *
  * Why the sender lives here rather than in the assignment workflow: sendMessage stays "write the outbox
  * row" (one transaction, idempotent by key), and one sender per round never sends a row twice at once.
