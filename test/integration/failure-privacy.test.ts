@@ -148,8 +148,10 @@ describe('a failing store with client data in its parameters', () => {
     for (const secret of [sampleBsn, surname, birthDate, 'Failed query', 'params:'])
       expect(bytes.includes(secret), `${secret} in the raw history`).toBe(false);
 
-    const failed = raw.history?.events?.find((e) => e.activityTaskFailedEventAttributes);
-    const failure = failed?.activityTaskFailedEventAttributes?.failure;
+    // Under patch local-send the write is a local activity: its failure sits in the marker it recorded.
+    const failure = raw.history?.events
+      ?.map((e) => e.activityTaskFailedEventAttributes?.failure ?? e.markerRecordedEventAttributes?.failure)
+      .find((f) => f);
     expect(failure?.message).toBe('Encoded failure');
     expect(failure?.applicationFailureInfo).toMatchObject({ type: 'DatabaseRefused', nonRetryable: true });
     // What an operator reads through the codec endpoint (as the Temporal UI asks it): the failure's text.
