@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { type Database, inboxMessages } from '../../db';
-import { recordMessageEvent } from './events';
+import { withHistory } from './events';
 
 /*
  * Inbox rows: stored before anything else happens to a message, recognised when it comes again (same
@@ -78,21 +78,16 @@ export async function storeInbound(
   db: Database,
   row: NewInboxRow,
 ): Promise<{ row: InboxRow; created: boolean }> {
-  const inserted = await db.transaction(async (tx) => {
-    const [stored] = await tx
+  const changed = db.$with('changed').as(
+    db
       .insert(inboxMessages)
       .values({ ...row, status: 'received', claimedAt: new Date() })
       .onConflictDoNothing()
-      .returning();
-    if (stored) {
-      const detail = {
-        transport: row.transport,
-        ...(row.traceerId !== null && { traceerId: row.traceerId }),
-      };
-      await recordMessageEvent(tx, { messageId: stored.id, direction: 'in', status: 'received', detail });
-    }
-    return stored;
-  });
+      .returning(),
+  );
+  const detail = { transport: row.transport, ...(row.traceerId !== null && { traceerId: row.traceerId }) };
+  const history = withHistory(db, changed, { direction: 'in', status: 'received', detail });
+  const [inserted] = await db.with(changed, history).select().from(changed);
   if (inserted) return { row: inserted, created: true };
   const sameTraceer =
     row.traceerId === null
@@ -205,18 +200,18 @@ export interface InboxResult {
 
 /** Records what receiving the message did; from now on a re-delivery is answered with `outcome`. */
 export async function finishInbound(db: Database, id: string, result: InboxResult): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
+  const changed = db.$with('changed').as(
+    db
       .update(inboxMessages)
       .set({ ...result, processedAt: sql`now()`, claimedAt: null })
-      .where(eq(inboxMessages.id, id));
-    await recordMessageEvent(tx, {
-      messageId: id,
-      direction: 'in',
-      status: result.status,
-      detail: eventDetail(result),
-    });
-  });
+      .where(eq(inboxMessages.id, id))
+      .returning({ id: inboxMessages.id }),
+  );
+  const event = { direction: 'in', status: result.status, detail: eventDetail(result) } as const;
+  await db
+    .with(changed, withHistory(db, changed, event))
+    .select()
+    .from(changed);
 }
 
 /** Rule ids and where it went; the findings' texts stay on the row. */

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { type Database, outboxMessages } from '../../db';
 import { type Finding, makeIdentificatie } from '../../iwmo';
 import type { MessageCodec } from './codec';
-import { recordMessageEvent } from './events';
+import { withHistory } from './events';
 import type { InboxRow } from './inbox';
 
 /*
@@ -67,29 +67,20 @@ export async function nextIdentificatie(db: Database, nr: string): Promise<strin
 
 /** Inserts the message, or returns the row already written under its key (`duplicate: true`). */
 export async function writeOutbox(db: Database, message: OutboxWrite): Promise<OutboxWritten> {
-  return db.transaction(async (tx) => {
-    const [inserted] = await tx
+  const changed = db.$with('changed').as(
+    db
       .insert(outboxMessages)
       .values({ ...message, status: 'pending' })
       .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
-      .returning({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie });
-    if (inserted) {
-      const detail = message.workflowId ? { workflowId: message.workflowId } : {};
-      await recordMessageEvent(tx, {
-        messageId: inserted.outboxId,
-        direction: 'out',
-        status: 'pending',
-        detail,
-      });
-      return { ...inserted, duplicate: false };
-    }
-    const [existing] = await tx
-      .select({ outboxId: outboxMessages.id, identificatie: outboxMessages.identificatie })
-      .from(outboxMessages)
-      .where(eq(outboxMessages.idempotencyKey, message.idempotencyKey));
-    if (!existing) throw new Error('outbox row vanished after a conflict on its idempotency key');
-    return { ...existing, duplicate: true };
-  });
+      .returning({ id: outboxMessages.id, identificatie: outboxMessages.identificatie }),
+  );
+  const detail = message.workflowId ? { workflowId: message.workflowId } : {};
+  const history = withHistory(db, changed, { direction: 'out', status: 'pending', detail });
+  const [inserted] = await db.with(changed, history).select().from(changed);
+  if (inserted) return { outboxId: inserted.id, identificatie: inserted.identificatie, duplicate: false };
+  const existing = await findOutbox(db, message.idempotencyKey);
+  if (!existing) throw new Error('outbox row vanished after a conflict on its idempotency key');
+  return existing;
 }
 
 /**
