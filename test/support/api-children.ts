@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ApiKeyConfig } from '../../api/api-keys';
 import { repoRoot } from '../../app/temporal-binaries';
 import { dataEnv } from './service';
-import { gone, type WorkerChildOptions } from './worker-children';
+import { restartable, type WorkerChildOptions } from './worker-children';
 
 /*
  * API-only processes (`npm run api`: the real app/start.ts in the api role), as a production deployment
@@ -79,32 +79,16 @@ function spawnOne(o: ApiChildOptions): { child: ChildProcess; ready: Promise<voi
 
 /** Starts an API-only process; resolves once it listens on `options.port`. */
 export async function startApiChild(name: string, options: ApiChildOptions): Promise<ApiChild> {
-  let current = spawnOne(options);
-  await current.ready;
-  const kill = async () => {
-    const exited = gone(current.child);
-    current.child.kill('SIGKILL');
-    await exited;
-  };
+  const proc = await restartable(() => spawnOne(options));
   return {
     name,
     url: `http://127.0.0.1:${options.port}`,
     get pid() {
-      return current.child.pid;
+      return proc.pid;
     },
-    kill,
-    async restart() {
-      await kill();
-      current = spawnOne(options);
-      await current.ready;
-    },
-    async stop(graceMs = 10_000) {
-      const exited = gone(current.child);
-      current.child.kill('SIGTERM');
-      const timer = setTimeout(() => current.child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-    output: () => current.out(),
+    kill: proc.kill,
+    restart: proc.restart,
+    stop: proc.stop,
+    output: () => proc.current().out(),
   };
 }

@@ -179,6 +179,21 @@ async function deliver(ctx: ScenarioContext, handle: Handle, type: 'WMO305' | 'W
   });
 }
 
+/** 301 → 302 → 305 → 306 → 307 → 308 without escalation: the happy path, recorded once per patch era. */
+function happyPath(nummer: number): HistoryScenario['run'] {
+  return async (ctx) => {
+    const { handle, ids } = await startAssignment(ctx, toewijzing(nummer, ctx.day0, {}));
+    await sentOf(ctx.acts, 'WMO302', 1);
+    await start(handle, 'start-1', ctx.day0);
+    await answer(ctx, handle, 'WMO305', 0);
+    await stop(handle, 'stop-1', ctx.day0, '19');
+    await answer(ctx, handle, 'WMO307', 0);
+    const final = await finalState(handle, 'gestopt');
+    expectThat(final.escalations.length === 0, 'no escalation');
+    return ids;
+  };
+}
+
 export const historyScenarios: HistoryScenario[] = [
   {
     name: 'claim-lines',
@@ -321,51 +336,21 @@ export const historyScenarios: HistoryScenario[] = [
   {
     name: 'happy',
     covers: '301 → 302 → 305 → 306 → 307 → 308, the month handed to claims, the workflow ends',
-    async run(ctx) {
-      const { handle, ids } = await startAssignment(ctx, toewijzing(4001, ctx.day0, {}));
-      await sentOf(ctx.acts, 'WMO302', 1);
-      await start(handle, 'start-1', ctx.day0);
-      await answer(ctx, handle, 'WMO305', 0);
-      await stop(handle, 'stop-1', ctx.day0, '19');
-      await answer(ctx, handle, 'WMO307', 0);
-      const final = await finalState(handle, 'gestopt');
-      expectThat(final.escalations.length === 0, 'no escalation');
-      return ids;
-    },
+    run: happyPath(4001),
   },
   {
     // Recorded after 'local-read-model' (issue 17): the read model written by local activities. 'happy'
     // keeps the path from before, so both replay.
     name: 'happy-local-read-model',
     covers: 'the happy path with the read model written by a local activity (patch local-read-model)',
-    async run(ctx) {
-      const { handle, ids } = await startAssignment(ctx, toewijzing(4101, ctx.day0, {}));
-      await sentOf(ctx.acts, 'WMO302', 1);
-      await start(handle, 'start-1', ctx.day0);
-      await answer(ctx, handle, 'WMO305', 0);
-      await stop(handle, 'stop-1', ctx.day0, '19');
-      await answer(ctx, handle, 'WMO307', 0);
-      const final = await finalState(handle, 'gestopt');
-      expectThat(final.escalations.length === 0, 'no escalation');
-      return ids;
-    },
+    run: happyPath(4101),
   },
   {
     // Recorded after 'local-send' (issue 17): the owed messages written by local activities too, so the
     // 301 → 302 path is one workflow task. 'happy-local-read-model' keeps the path from before.
     name: 'happy-local-send',
     covers: 'the happy path with owed messages written by a local activity (patch local-send)',
-    async run(ctx) {
-      const { handle, ids } = await startAssignment(ctx, toewijzing(4102, ctx.day0, {}));
-      await sentOf(ctx.acts, 'WMO302', 1);
-      await start(handle, 'start-1', ctx.day0);
-      await answer(ctx, handle, 'WMO305', 0);
-      await stop(handle, 'stop-1', ctx.day0, '19');
-      await answer(ctx, handle, 'WMO307', 0);
-      const final = await finalState(handle, 'gestopt');
-      expectThat(final.escalations.length === 0, 'no escalation');
-      return ids;
-    },
+    run: happyPath(4102),
   },
   {
     name: 'missed-305-escalation',

@@ -85,7 +85,22 @@ export function gone(child: ChildProcess): Promise<void> {
 
 /** Starts a worker process; resolves once it polls the task queue. */
 export async function startWorkerChild(name: string, options: WorkerChildOptions): Promise<WorkerChild> {
-  let current = spawnOne(options);
+  const proc = await restartable(() => spawnOne(options));
+  return {
+    name,
+    get pid() {
+      return proc.pid;
+    },
+    kill: proc.kill,
+    restart: proc.restart,
+    stop: proc.stop,
+    stderr: () => proc.current().err(),
+  };
+}
+
+/** A child process that is started, SIGKILLed and started again as one: the chaos run's unit. */
+export async function restartable<S extends { child: ChildProcess; ready: Promise<void> }>(spawnIt: () => S) {
+  let current = spawnIt();
   await current.ready;
   const kill = async () => {
     const exited = gone(current.child);
@@ -93,14 +108,14 @@ export async function startWorkerChild(name: string, options: WorkerChildOptions
     await exited;
   };
   return {
-    name,
+    current: () => current,
     get pid() {
       return current.child.pid;
     },
     kill,
     async restart() {
       await kill();
-      current = spawnOne(options);
+      current = spawnIt();
       await current.ready;
     },
     async stop(graceMs = 10_000) {
@@ -110,6 +125,5 @@ export async function startWorkerChild(name: string, options: WorkerChildOptions
       await exited;
       clearTimeout(timer);
     },
-    stderr: () => current.err(),
   };
 }

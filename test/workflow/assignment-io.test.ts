@@ -67,18 +67,28 @@ describe('assignment workflow: text that can never be stored', () => {
   });
 });
 
+/** The state once the workflow says its I/O is failing. */
+const ioFailing = (handle: Parameters<typeof queryState>[0]) =>
+  eventually(async () => {
+    const s = await queryState(handle);
+    return s.io?.failing ? s : undefined;
+  }, 'io failing');
+
+/** A store that refuses the row for good, as db-errors.ts reports it (no parameters, no client data). */
+const refusedBy = (activity: string, table: string) =>
+  ApplicationFailure.create({
+    type: 'DatabaseRefused',
+    message: `${activity}: database error SQLSTATE 22021 (table ${table})`,
+    nonRetryable: true,
+  });
+
 describe('assignment workflow: I/O that keeps failing', () => {
   it('a non-retryable store failure shows in state and WmoIoFailing; the workflow runs on and takes later events', async () => {
     const acts = recordingActivities();
     const failing = {
       ...acts,
       async sendMessage(input: Parameters<typeof acts.sendMessage>[0]) {
-        if (input.message.type === 'WMO305')
-          throw ApplicationFailure.create({
-            type: 'DatabaseRefused',
-            message: 'sendMessage: database error SQLSTATE 22021 (table outbox_messages)',
-            nonRetryable: true,
-          });
+        if (input.message.type === 'WMO305') throw refusedBy('sendMessage', 'outbox_messages');
         return acts.sendMessage(input);
       },
     };
@@ -89,10 +99,7 @@ describe('assignment workflow: I/O that keeps failing', () => {
       await sentOf(acts, 'WMO302');
       await handle.executeUpdate(startUpdate, { args: [{ eventId: 'start-1', begindatum: now }] });
 
-      const state = await eventually(async () => {
-        const s = await queryState(handle);
-        return s.io?.failing ? s : undefined;
-      }, 'io failing');
+      const state = await ioFailing(handle);
       expect(state.io).toMatchObject({
         failing: true,
         activity: 'sendMessage',
@@ -132,14 +139,7 @@ describe('assignment workflow: I/O that keeps failing', () => {
     const failing = {
       ...acts,
       async recordAssignment(row: Parameters<typeof acts.recordAssignment>[0]) {
-        if (failures < 1) {
-          failures++;
-          throw ApplicationFailure.create({
-            type: 'DatabaseRefused',
-            message: 'recordAssignment: database error SQLSTATE 22021 (table assignments)',
-            nonRetryable: true,
-          });
-        }
+        if (failures++ < 1) throw refusedBy('recordAssignment', 'assignments');
         return acts.recordAssignment(row);
       },
     };
@@ -147,10 +147,7 @@ describe('assignment workflow: I/O that keeps failing', () => {
     await worker.runUntil(async () => {
       const now = today(await env().currentTimeMs());
       const handle = await startAssignment(version({ ingangsdatum: now, ontvangen: now }), taskQueue);
-      const state = await eventually(async () => {
-        const s = await queryState(handle);
-        return s.io?.failing ? s : undefined;
-      }, 'io failing');
+      const state = await ioFailing(handle);
       expect(state.io).toMatchObject({
         failing: true,
         activity: 'recordAssignment',
