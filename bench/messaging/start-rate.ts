@@ -13,6 +13,10 @@ export interface StartRateDeps extends SeedDeps {
   worker: Worker;
   /** The trivial workload: wall ms for the bench's n workflows. */
   trivialRun: (prefix: string) => Promise<number>;
+  /** The same workload on a second worker of its own (own task queue, empty cache), shut down after. */
+  freshWorkerRun: (prefix: string) => Promise<number>;
+  /** Idle time before the last trivial run (autovacuum and the server's background work after the storing). */
+  settleMs: number;
   trivialCount: number;
   concurrency: number;
   timeoutMs: number;
@@ -28,6 +32,11 @@ export interface StartRateResult {
   cpuEmpty: string;
   cpuSeed: string;
   cpuTrivial: string;
+  /** The causes apart: a fresh worker (no cached assignments) on the same server; the first run again after idling. */
+  freshRate: number;
+  againRate: number;
+  cpuFresh: string;
+  cpuAgain: string;
   /** Bytes per cached workflow: (after − before) ÷ cached workflows, for the process's RSS and main heap. */
   rssPerCached: number;
   heapPerCached: number;
@@ -59,10 +68,33 @@ export async function startRate(deps: StartRateDeps, sleeping: number): Promise<
   );
   const cpuTrivial = cpuTree();
   const sleepingMs = await deps.trivialRun('bench-baseline');
+  const cpuTrivialTable = cpuTable(
+    'CPU, trivial run with them stored',
+    cpuTrivial,
+    cpuTree(),
+    deps.trivialCount,
+  );
+  // Which side is slower, the worker (its cache full of assignments) or the server (its tables full)?
+  const cpuFresh = cpuTree();
+  const freshMs = await deps.freshWorkerRun('bench-fresh');
+  const cpuFreshTable = cpuTable(
+    'CPU, trivial run on a fresh worker',
+    cpuFresh,
+    cpuTree(),
+    deps.trivialCount,
+  );
+  console.error(`[bench] fresh worker: ${(freshMs / 1000).toFixed(1)} s; idling ${deps.settleMs / 1000} s`);
+  await new Promise((r) => setTimeout(r, deps.settleMs));
+  const cpuAgain = cpuTree();
+  const againMs = await deps.trivialRun('bench-again');
   return {
+    freshRate: (deps.trivialCount / freshMs) * 1000,
+    againRate: (deps.trivialCount / againMs) * 1000,
+    cpuFresh: cpuFreshTable,
+    cpuAgain: cpuTable('CPU, trivial run again after idling', cpuAgain, cpuTree(), deps.trivialCount),
     cpuEmpty: cpuEmptyTable,
     cpuSeed: cpuTable('CPU, storing the sleeping assignments', cpuBefore, cpuSeeded, sleeping),
-    cpuTrivial: cpuTable('CPU, trivial run with them stored', cpuTrivial, cpuTree(), deps.trivialCount),
+    cpuTrivial: cpuTrivialTable,
     emptyRate: (deps.trivialCount / emptyMs) * 1000,
     sleepingRate: (deps.trivialCount / sleepingMs) * 1000,
     seed,
@@ -83,6 +115,8 @@ export function startRateTable(r: StartRateResult, trivialCount: number, concurr
     `| trivial (start + one activity, ${concurrency} in flight), empty server | ${trivialCount} | ${r.emptyRate.toFixed(1)} |`,
     `| storing sleeping assignments (301 → inbound → workflow → 302 → asleep) | ${seed.n} | ${r.seedRate.toFixed(1)} |`,
     `| trivial, with ${seed.n} sleeping assignments stored | ${trivialCount} | ${r.sleepingRate.toFixed(1)} |`,
+    `| the same on a fresh worker of its own (no assignment in its cache) | ${trivialCount} | ${r.freshRate.toFixed(1)} |`,
+    `| the first again, after idling | ${trivialCount} | ${r.againRate.toFixed(1)} |`,
     '',
     `storing: all ${seed.n} 301s routed after ${(seed.routedMs / 1000).toFixed(1)} s, all asleep (read-model row ` +
       `written) after ${(seed.settledMs / 1000).toFixed(1)} s; ${seed.outbox302} WMO302 in the outbox; ` +
@@ -99,7 +133,12 @@ export function startRateTable(r: StartRateResult, trivialCount: number, concurr
     '',
     r.cpuTrivial,
     '',
+    r.cpuFresh,
+    '',
+    r.cpuAgain,
+    '',
     `start rate with ${seed.n} sleeping assignments vs empty: ${(r.sleepingRate / r.emptyRate).toFixed(2)}× ` +
-      `(target ≥ 0.80: ${r.sleepingRate / r.emptyRate >= 0.8 ? 'MET' : 'MISSED'})`,
+      `(target ≥ 0.80: ${r.sleepingRate / r.emptyRate >= 0.8 ? 'MET' : 'MISSED'}); ` +
+      `fresh worker ${(r.freshRate / r.emptyRate).toFixed(2)}×, again after idling ${(r.againRate / r.emptyRate).toFixed(2)}×`,
   ].join('\n');
 }

@@ -194,21 +194,27 @@ function happyPath(nummer: number): HistoryScenario['run'] {
   };
 }
 
+/** A toewijzing of a product the seed contract prices (01A01), `days` long, started and its 302 sent. */
+async function claimableAssignment(ctx: ScenarioContext, nummer: number, client: number, days: number) {
+  const v = toewijzing(nummer, ctx.day0, {
+    gemeente: '0384',
+    aanbieder: '42420001',
+    clientRef: clientRefOf(client),
+    product: { categorie: '01', code: '01A01' },
+    einddatum: addDays(ctx.day0, days),
+  });
+  const started = await startAssignment(ctx, v);
+  await sentOf(ctx.acts, 'WMO302', 1);
+  return started;
+}
+
 export const historyScenarios: HistoryScenario[] = [
   {
     name: 'claim-lines',
     covers:
       'patch claim-lines (issue 15): a month of care → its line computed and handed to the batch, rejected (0611) → proposal confirmed → resubmitted, awarded → settlement (iWmo 3.2: no payment term) → payment → the workflow ends',
     async run(ctx) {
-      const v = toewijzing(4020, ctx.day0, {
-        gemeente: '0384',
-        aanbieder: '42420001',
-        clientRef: clientRefOf(0),
-        product: { categorie: '01', code: '01A01' },
-        einddatum: addDays(ctx.day0, 27),
-      });
-      const { handle, ids } = await startAssignment(ctx, v);
-      await sentOf(ctx.acts, 'WMO302', 1);
+      const { handle, ids } = await claimableAssignment(ctx, 4020, 0, 27);
       await start(handle, 'start-1', ctx.day0);
       await answer(ctx, handle, 'WMO305', 0);
       await ctx.env.sleep(11 * day);
@@ -256,15 +262,7 @@ export const historyScenarios: HistoryScenario[] = [
     covers:
       'patch claim-late-starts (issue 15): the month ends before any start is reported (computed: geen-start); the start is reported back-dated, its 305 answered → the month is claimed after all, awarded, settled, paid',
     async run(ctx) {
-      const v = toewijzing(4030, ctx.day0, {
-        gemeente: '0384',
-        aanbieder: '42420001',
-        clientRef: clientRefOf(1),
-        product: { categorie: '01', code: '01A01' },
-        einddatum: addDays(ctx.day0, 90),
-      });
-      const { handle, ids } = await startAssignment(ctx, v);
-      await sentOf(ctx.acts, 'WMO302', 1);
+      const { handle, ids } = await claimableAssignment(ctx, 4030, 1, 90);
       await ctx.env.sleep(40 * day);
       await waitState(ctx, handle, 'the months computed without a start', (s) =>
         (s.claims?.findings ?? []).some((f) => f.reason === 'geen-start'),
@@ -351,6 +349,13 @@ export const historyScenarios: HistoryScenario[] = [
     name: 'happy-local-send',
     covers: 'the happy path with owed messages written by a local activity (patch local-send)',
     run: happyPath(4102),
+  },
+  {
+    // Recorded after 'lifecycle-2026-12' (issue 17): one patch marker for all eight in a new run.
+    // 'happy-local-send' keeps the eight markers of the runs from before.
+    name: 'happy-one-patch',
+    covers: 'the happy path of a run with one marker for every patch (patch lifecycle-2026-12)',
+    run: happyPath(4103),
   },
   {
     name: 'missed-305-escalation',

@@ -187,18 +187,23 @@ export class Claims {
     return this.nextMoment(h) === undefined;
   }
 
+  /** A month's lines and findings from what this run knows today (the pure rules in claimLines). */
+  private linesOf(h: ClaimsHost, maand: Maand, contract: Contract | undefined, today: IsoDate) {
+    return claimLines({
+      toewijzing: this.toewijzingFor(h.toewijzing),
+      leveringen: this.leveringen(h),
+      maand: monthRange(maand),
+      contract,
+      eerder: this.eerder(),
+      peildatum: today,
+    });
+  }
+
   /** Computes the lines of every due month and queues their hand-overs; findings say why not (more). */
   computeMonths(h: ClaimsHost, contract: Contract | undefined, today: IsoDate): void {
     this.w.contract = contract ?? null;
     for (const maand of this.monthsDue(h, today)) {
-      const result = claimLines({
-        toewijzing: this.toewijzingFor(h.toewijzing),
-        leveringen: this.leveringen(h),
-        maand: monthRange(maand),
-        contract,
-        eerder: this.eerder(),
-        peildatum: today,
-      });
+      const result = this.linesOf(h, maand, contract, today);
       for (const f of result.findings)
         this.pub.findings.push({ maand, rule: f.rule, reason: f.reason, message: f.message });
       if (this.pub.findings.length > keepFindings)
@@ -227,14 +232,7 @@ export class Claims {
     this.w.contract = contract ?? null;
     const still: Maand[] = [];
     for (const maand of this.w.awaitingStart ?? []) {
-      const result = claimLines({
-        toewijzing: this.toewijzingFor(h.toewijzing),
-        leveringen: this.leveringen(h),
-        maand: monthRange(maand),
-        contract,
-        eerder: this.eerder(),
-        peildatum: today,
-      });
+      const result = this.linesOf(h, maand, contract, today);
       const lines = result.lines.map((l) => this.claimLine(h, l));
       if (lines.length > 0) this.handOver(h, `${h.workflowId}:${maand}`, maand, lines);
       else if (result.findings.some((f) => f.reason === 'start-niet-gemeld')) still.push(maand);

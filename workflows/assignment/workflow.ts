@@ -139,6 +139,13 @@ const patches = {
   claimLateStarts: 'claim-late-starts',
   localSend: 'local-send',
 } as const;
+/*
+ * One marker for all of the above in a new run. Each patched() call adds a marker and an upsert of
+ * TemporalChangeVersion to history (a visibility write on the server): eight of each in the first task of
+ * every new assignment. A run that has this marker has every patch before it; a history without it (every
+ * run started before it) replays through the single ids as before, since patched() is false there.
+ */
+const allPatches = 'lifecycle-2026-12';
 export interface Patches {
   ioFailing: boolean;
   safeText: boolean;
@@ -162,8 +169,14 @@ const escalation = proxyActivities<Pick<AssignmentActivities, 'escalate'>>({
 /** History size at which a run hands over to a new one even between billing periods. */
 const maxHistoryEvents = 1500;
 
-export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentState> {
-  const p: Patches = {
+/** Which patches this run has: all of them under the one marker, else each by its own (older runs). */
+function patchesOfRun(): Patches {
+  if (patched(allPatches)) {
+    const all = {} as Record<keyof Patches, boolean>;
+    for (const key of Object.keys(patches) as Array<keyof Patches>) all[key] = true;
+    return all;
+  }
+  return {
     ioFailing: patched(patches.ioFailing),
     safeText: patched(patches.safeText),
     deliveryDeadlines: patched(patches.deliveryDeadlines),
@@ -173,6 +186,10 @@ export async function assignmentWorkflow(input: AssignmentInput): Promise<Assign
     claimLateStarts: patched(patches.claimLateStarts),
     localSend: patched(patches.localSend),
   };
+}
+
+export async function assignmentWorkflow(input: AssignmentInput): Promise<AssignmentState> {
+  const p = patchesOfRun();
   const a = new Assignment(input, p.deliveryDeadlines, p.claimLines, p.claimLateStarts);
   let changes = 0;
   const changed = <T>(result: T): T => {
