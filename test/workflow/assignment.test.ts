@@ -82,6 +82,37 @@ describe('assignment workflow: the happy lifecycle under iWmo 3.2', () => {
   });
 });
 
+describe('assignment workflow: patch markers of a new run', () => {
+  it('one marker (lifecycle-2026-12) and one TemporalChangeVersion upsert, not one per patch', async () => {
+    const acts = recordingActivities();
+    const { worker, taskQueue } = await createTestWorker(env(), acts);
+    await worker.runUntil(async () => {
+      const now = today(await env().currentTimeMs());
+      const handle = await startAssignment(version({ ingangsdatum: now, ontvangen: now }), taskQueue);
+      await sentOf(acts, 'WMO302');
+      // The 302 is written inside the first workflow task; its events are in history once it completed.
+      const events = await eventually(async () => {
+        const all = (await handle.fetchHistory()).events ?? [];
+        return all.some((e) => e.timerStartedEventAttributes) ? all : undefined;
+      }, 'the first workflow task completed (its timer started)');
+      const patchIds = events
+        .flatMap((e) => (e.markerRecordedEventAttributes?.markerName === 'core_patch' ? [e] : []))
+        .map((e) => {
+          const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+          return (JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { id: string }).id;
+        });
+      expect(patchIds).toEqual(['lifecycle-2026-12']);
+      // Each upsert is a write of the visibility row (74 indexes on SQL visibility): docs/production.md.
+      const changeVersionUpserts = events.filter(
+        (e) =>
+          e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields
+            ?.TemporalChangeVersion,
+      );
+      expect(changeVersionUpserts).toHaveLength(1);
+    });
+  });
+});
+
 describe('assignment workflow: deadlines and escalations', () => {
   it('a missed 305 deadline (seed protocol, 10 wd after the 301) escalates once; the late 305 is still accepted', async () => {
     const acts = recordingActivities();
