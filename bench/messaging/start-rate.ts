@@ -45,17 +45,12 @@ export interface StartRateResult {
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 export async function startRate(deps: StartRateDeps, sleeping: number): Promise<StartRateResult> {
-  const cpuEmpty = cpuTree();
-  const emptyMs = await deps.trivialRun('bench-empty');
-  const cpuEmptyTable = cpuTable(
-    'CPU, trivial run on the empty server',
-    cpuEmpty,
-    cpuTree(),
-    deps.trivialCount,
+  const empty = await timedTrivial(deps, 'CPU, trivial run on the empty server', () =>
+    deps.trivialRun('bench-empty'),
   );
   const before = process.memoryUsage();
   console.error(
-    `[bench] empty: ${deps.trivialCount} trivial in ${(emptyMs / 1000).toFixed(1)} s; storing ${sleeping}`,
+    `[bench] empty: ${deps.trivialCount} trivial in ${(empty.ms / 1000).toFixed(1)} s; storing ${sleeping}`,
   );
   const cpuBefore = cpuTree();
   const seed = await seedSleeping(deps, sleeping, deps.concurrency, deps.timeoutMs);
@@ -66,43 +61,42 @@ export async function startRate(deps: StartRateDeps, sleeping: number): Promise<
     `[bench] ${sleeping} asleep in ${(seed.settledMs / 1000).toFixed(1)} s; ${cached} cached; ` +
       `RSS ${mib(before.rss)} → ${mib(after.rss)} MiB`,
   );
-  const cpuTrivial = cpuTree();
-  const sleepingMs = await deps.trivialRun('bench-baseline');
-  const cpuTrivialTable = cpuTable(
-    'CPU, trivial run with them stored',
-    cpuTrivial,
-    cpuTree(),
-    deps.trivialCount,
+  const stored = await timedTrivial(deps, 'CPU, trivial run with them stored', () =>
+    deps.trivialRun('bench-baseline'),
   );
   // Which side is slower, the worker (its cache full of assignments) or the server (its tables full)?
-  const cpuFresh = cpuTree();
-  const freshMs = await deps.freshWorkerRun('bench-fresh');
-  const cpuFreshTable = cpuTable(
-    'CPU, trivial run on a fresh worker',
-    cpuFresh,
-    cpuTree(),
-    deps.trivialCount,
+  const fresh = await timedTrivial(deps, 'CPU, trivial run on a fresh worker', () =>
+    deps.freshWorkerRun('bench-fresh'),
   );
-  console.error(`[bench] fresh worker: ${(freshMs / 1000).toFixed(1)} s; idling ${deps.settleMs / 1000} s`);
+  console.error(`[bench] fresh worker: ${(fresh.ms / 1000).toFixed(1)} s; idling ${deps.settleMs / 1000} s`);
   await new Promise((r) => setTimeout(r, deps.settleMs));
-  const cpuAgain = cpuTree();
-  const againMs = await deps.trivialRun('bench-again');
+  const again = await timedTrivial(deps, 'CPU, trivial run again after idling', () =>
+    deps.trivialRun('bench-again'),
+  );
+  const rate = (ms: number) => (deps.trivialCount / ms) * 1000;
   return {
-    freshRate: (deps.trivialCount / freshMs) * 1000,
-    againRate: (deps.trivialCount / againMs) * 1000,
-    cpuFresh: cpuFreshTable,
-    cpuAgain: cpuTable('CPU, trivial run again after idling', cpuAgain, cpuTree(), deps.trivialCount),
-    cpuEmpty: cpuEmptyTable,
+    freshRate: rate(fresh.ms),
+    againRate: rate(again.ms),
+    cpuFresh: fresh.table,
+    cpuAgain: again.table,
+    cpuEmpty: empty.table,
     cpuSeed: cpuTable('CPU, storing the sleeping assignments', cpuBefore, cpuSeeded, sleeping),
-    cpuTrivial: cpuTrivialTable,
-    emptyRate: (deps.trivialCount / emptyMs) * 1000,
-    sleepingRate: (deps.trivialCount / sleepingMs) * 1000,
+    cpuTrivial: stored.table,
+    emptyRate: rate(empty.ms),
+    sleepingRate: rate(stored.ms),
     seed,
     seedRate: (sleeping / seed.settledMs) * 1000,
     cached,
     rssPerCached: cached ? (after.rss - before.rss) / cached : 0,
     heapPerCached: cached ? (after.heapUsed - before.heapUsed) / cached : 0,
   };
+}
+
+/** One trivial run, its wall ms and a table of the CPU it cost by process. */
+async function timedTrivial(deps: StartRateDeps, title: string, run: () => Promise<number>) {
+  const from = cpuTree();
+  const ms = await run();
+  return { ms, table: cpuTable(title, from, cpuTree(), deps.trivialCount) };
 }
 
 /** The markdown of a start-rate run (the caller prints the heading line with versions and load). */
