@@ -49,7 +49,6 @@ import { startRate, startRateTable } from './messaging/start-rate';
  * BENCH_RECEIVE_CONCURRENCY / BENCH_DELIVER_CONCURRENCY: the poll round's options (default: its own, 32 and 16).
  * BENCH_DATABASE_URL: an empty PostgreSQL database to use instead of PGlite (migrated here).
  * BENCH_POSTGRES=1: the same on a throwaway PostgreSQL cluster started here (test/support/postgres-cluster.ts).
- * BENCH_PG_SETTINGS: server settings for that cluster, e.g. `shared_buffers=3GB,effective_cache_size=12GB`.
  * BENCH_SERVER=full: the full Temporal server (scripts/temporal-server.ts: four service processes, 4 history
  * shards) on a throwaway PostgreSQL cluster instead of the dev server; implies BENCH_POSTGRES=1.
  * BENCH_PROFILE=1: also where a toewijzing's time goes (bench/messaging/profile.ts): per activity, per
@@ -61,12 +60,6 @@ import { startRate, startRateTable } from './messaging/start-rate';
  * path BENCH_SEED_CONCURRENCY (200) at a time (bench/messaging/seed.ts), the trivial run again, then on a fresh worker, then again after BENCH_SETTLE_MS.
  * Prints markdown; never fails on a figure.
  */
-
-/** `name=value,name=value` → settings (postgres-cluster.ts checks each). */
-function pgSettings(text: string | undefined): Record<string, string> {
-  const pairs = (text ?? '').split(',').filter((p) => p.trim() !== '');
-  return Object.fromEntries(pairs.map((p) => p.trim().split('=', 2) as [string, string]));
-}
 
 const n = Number(process.env.BENCH_TOEWIJZINGEN ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -135,9 +128,7 @@ const dir = mkdtempSync(join(tmpdir(), 'iwmo-bench-messaging-'));
 const stops: Array<() => Promise<unknown> | unknown> = [];
 try {
   const cluster =
-    serverKind === 'full' || process.env.BENCH_POSTGRES === '1'
-      ? await startCluster(pgSettings(process.env.BENCH_PG_SETTINGS))
-      : undefined;
+    serverKind === 'full' || process.env.BENCH_POSTGRES === '1' ? await startCluster() : undefined;
   if (cluster) stops.unshift(() => cluster.stop());
   const server =
     serverKind === 'full' && cluster
@@ -247,7 +238,6 @@ try {
     serverKind === 'full'
       ? 'full server 1.32.0 (4 services, 4 shards) on PostgreSQL'
       : 'dev server WAL + synchronous=full, 1 partition';
-  const pgLine = process.env.BENCH_PG_SETTINGS ? ` (PostgreSQL ${process.env.BENCH_PG_SETTINGS})` : '';
   if (sleeping > 0) {
     /** The trivial run on a second worker of its own: the same server, a workflow cache without assignments. */
     const freshWorkerRun = async (prefix: string): Promise<number> => {
@@ -286,7 +276,7 @@ try {
       throw new Error(`trivial runs: ${touched.size} activities ran, expected ${4 * n}`);
     console.log(`# Start rate with ${sleeping} sleeping assignments stored vs an empty server\n`);
     console.log(
-      `Node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}; ${serverLine}${pgLine}; ` +
+      `Node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}; ${serverLine}; ` +
         `${database.kind}; storing ${seedConcurrency} at a time. Load average (1/5/15 min) before ${loadBefore}, at the end ${load()}.\n`,
     );
     console.log(startRateTable(r, n, concurrency));
@@ -350,7 +340,7 @@ try {
     console.log('# Messaging end to end vs start + one activity\n');
     console.log(
       `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
-        `${new Date().toISOString()}; ${serverLine}${pgLine}; ${database.kind}; ` +
+        `${new Date().toISOString()}; ${serverLine}; ${database.kind}; ` +
         `poll every ${intervalMs} ms, round options ${JSON.stringify(pollInput)}; ${seen.fetches} fetches. Load average (1/5/15 min) before ${loadBefore}, ` +
         `after messaging ${loadMid}, at the end ${load()}.\n`,
     );

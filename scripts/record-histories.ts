@@ -2,8 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { amsterdamDateOf } from '../calendar/amsterdam';
 import { eventually, recordingActivities } from '../test/support/assignment';
 import { batchDoubles } from '../test/support/claims-batch';
-import { isQuiet, runHistories } from '../test/support/history-reading';
-import { historyScenarios } from '../test/support/history-scenarios';
+import { historyScenarios, isQuiet, runHistories } from '../test/support/history-scenarios';
 import { anchor, chosen, recordAll } from './recording';
 
 /*

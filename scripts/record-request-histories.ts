@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { amsterdamDateOf } from '../calendar/amsterdam';
 import { eventually } from '../test/support/assignment';
-import { isQuiet } from '../test/support/history-reading';
+import { isQuiet } from '../test/support/history-scenarios';
 import { recordingRequestActivities } from '../test/support/request';
 import { requestHistoryScenarios } from '../test/support/request-history-scenarios';
 import { anchor, chosen, recordAll } from './recording';

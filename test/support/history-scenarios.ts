@@ -1,24 +1,31 @@
-import type { WorkflowUpdateFailedError } from '@temporalio/client';
-import { addDays } from '../../calendar/iso-date';
-import { toewijzingSignal } from '../../contract/assignment';
-import { eventually } from './assignment';
-import { claimLineScenarios, claimsBatchScenarios } from './history-scenarios-claims';
+import type { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import proto from '@temporalio/proto';
+import { amsterdamDateOf } from '../../calendar/amsterdam';
+import { addDays, type IsoDate } from '../../calendar/iso-date';
 import {
-  answer,
-  day,
-  deliver,
-  expectThat,
-  finalState,
-  type HistoryScenario,
-  happyPath,
-  sentOf,
-  start,
-  startAssignment,
-  stop,
-  today,
-  toewijzing,
-  waitState,
-} from './history-steps';
+  type AssignmentState,
+  assignmentWorkflowId,
+  confirmCorrectionUpdate,
+  outboxDeliveredSignal,
+  recordPaymentUpdate,
+  retourSignal,
+  startUpdate,
+  stateQuery,
+  stopUpdate,
+  type ToewijzingVersion,
+  toewijzingSignal,
+} from '../../contract/assignment';
+import {
+  antwoordSignal,
+  type ClaimLine,
+  claimLineOutcomeSignal,
+  claimLinesSignal,
+  claimsBatchWorkflowId,
+} from '../../contract/claims';
+import { eventually, inputFor, profiles, type RecordedActivities } from './assignment';
+import { antwoordOn, type BatchDoubles, clientRefOf } from './claims-batch';
+import type { TemporalTestEnv } from './temporal';
 
 /*
  * The scenarios whose histories are recorded into test/histories/ (scripts/record-histories.ts) and
@@ -27,15 +34,269 @@ import {
  * dates counted from `day0`, a fixed Monday the recorder moves the server's clock to. Each checks its
  * own outcome, so a recording that went another way than intended fails instead of being committed.
  * No BSN or name anywhere: the workflow only ever carries a clientRef.
- *
- * The steps are in history-steps.ts, the claims scenarios in history-scenarios-claims.ts, reading what
- * was recorded in history-reading.ts.
  */
 
-export type { HistoryScenario, ScenarioContext } from './history-steps';
+export interface ScenarioContext {
+  env: TemporalTestEnv;
+  taskQueue: string;
+  acts: RecordedActivities;
+  /** The first day of the scenario (Europe/Amsterdam); every date is counted from it. */
+  day0: IsoDate;
+  /** The claims batch's doubles (its escalations go to `acts.escalate`, the same activity as the assignment's). */
+  claims: BatchDoubles;
+}
+
+export interface HistoryScenario {
+  /** File name stem in test/histories/: `<name>.json`, or `<name>.run-<n>.json` per continued run. */
+  name: string;
+  covers: string;
+  /** How the recording doubles deliver 305/307s (test/support/assignment.ts); default at once. */
+  deliver?: 'at-once' | 'manual';
+  /** Drives the scenario; resolves with the workflow id and the id of its first run. */
+  run(ctx: ScenarioContext): Promise<{ workflowId: string; firstRunId: string }>;
+}
+
+const day = 24 * 60 * 60 * 1000;
+type Handle = WorkflowHandle;
+
+function toewijzing(nummer: number, day0: IsoDate, fields: Partial<ToewijzingVersion>): ToewijzingVersion {
+  return {
+    messageId: `rp-${nummer}-301`,
+    berichtIdentificatie: `RP${nummer}`,
+    gemeente: '0363',
+    aanbieder: '12345678',
+    clientRef: `c_replay${nummer}`,
+    toewijzingNummer: nummer,
+    product: { categorie: '02', code: '02A01' },
+    toewijzingsdatum: day0,
+    toewijzingstijd: '09:00:00',
+    ingangsdatum: day0,
+    omvang: { volume: 4, eenheid: '04', frequentie: '2' },
+    ontvangen: day0,
+    ...fields,
+  };
+}
+
+async function startAssignment(ctx: ScenarioContext, v: ToewijzingVersion) {
+  const handle = await ctx.env.client.workflow.signalWithStart('assignmentWorkflow', {
+    taskQueue: ctx.taskQueue,
+    workflowId: assignmentWorkflowId(v.gemeente, v.toewijzingNummer),
+    args: [inputFor(v)],
+    signal: toewijzingSignal,
+    signalArgs: [v],
+  });
+  return {
+    handle: handle as Handle,
+    ids: { workflowId: handle.workflowId, firstRunId: handle.signaledRunId },
+  };
+}
+
+const today = async (ctx: ScenarioContext) => amsterdamDateOf(await ctx.env.currentTimeMs());
+
+function sentOf(acts: RecordedActivities, type: string, count: number) {
+  return eventually(() => {
+    const found = acts.sent.filter((s) => s.message.type === type);
+    return found.length >= count ? found : undefined;
+  }, `${count}× ${type} sent`);
+}
+
+/** The Identificatie the recording double gave the n-th (0-based) message of a type. */
+function identificatieOf(acts: RecordedActivities, type: string, n: number): string {
+  const sent = acts.sent.filter((s) => s.message.type === type)[n];
+  if (!sent) throw new Error(`no ${type} #${n} sent`);
+  return `ID${String(acts.sent.indexOf(sent) + 1).padStart(4, '0')}`;
+}
+
+/**
+ * Polls the state query until `ok`, asking only while the latest run is quiet (see `isQuiet`): a query
+ * that races a continue-as-new can go unanswered by the time-skipping server and then holds its clock,
+ * so a later `result()` never returns. Each query also has a deadline.
+ */
+async function waitState(
+  ctx: ScenarioContext,
+  handle: Handle,
+  what: string,
+  ok: (s: AssignmentState) => boolean,
+) {
+  const latest = ctx.env.client.workflow.getHandle(handle.workflowId);
+  return eventually(async () => {
+    if (!isQuiet(await latest.fetchHistory())) return undefined;
+    const s = await ctx.env.client.connection
+      .withDeadline(Date.now() + 2000, () => latest.query(stateQuery))
+      .catch(() => undefined);
+    return s && ok(s) ? s : undefined;
+  }, what);
+}
+
+/**
+ * Answers the n-th 305/307 with its 306/308 once the workflow has taken in the Identificatie (before
+ * that the retour would not match and be recorded as 'niet-gekoppeld').
+ */
+async function answer(
+  ctx: ScenarioContext,
+  handle: Handle,
+  heenType: 'WMO305' | 'WMO307',
+  n: number,
+  retourCodes: string[] = [],
+) {
+  await sentOf(ctx.acts, heenType, n + 1);
+  const heen = identificatieOf(ctx.acts, heenType, n);
+  await waitState(ctx, handle, `${heen} sent`, (s) =>
+    s.messages.some((m) => m.direction === 'out' && m.identificatie === heen),
+  );
+  const messageType = heenType === 'WMO305' ? 'WMO306' : 'WMO308';
+  await handle.signal(retourSignal, {
+    messageId: `rp-${messageType}-${heen}${retourCodes.join('')}`,
+    messageType,
+    heenIdentificatie: heen,
+    retourCodes,
+    ontvangen: await today(ctx),
+  });
+}
+
+function expectThat(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`scenario did not go as intended: ${what}`);
+}
+
+async function finalState(handle: Handle, status: AssignmentState['status']): Promise<AssignmentState> {
+  const final = (await handle.result()) as AssignmentState;
+  expectThat(final.status === status, `ended ${final.status}, expected ${status}`);
+  return final;
+}
+
+const start = (handle: Handle, eventId: string, begindatum: IsoDate) =>
+  handle.executeUpdate(startUpdate, { args: [{ eventId, begindatum }] });
+const stop = (handle: Handle, eventId: string, einddatum: IsoDate, redenBeeindiging: string) =>
+  handle.executeUpdate(stopUpdate, { args: [{ eventId, einddatum, redenBeeindiging }] });
+
+/** The sender's signal for the n-th 305/307, as the poller sends it once the transport took the message. */
+async function deliver(ctx: ScenarioContext, handle: Handle, type: 'WMO305' | 'WMO307', n: number) {
+  const [sent] = (await sentOf(ctx.acts, type, n + 1)).slice(n);
+  if (!sent) throw new Error(`no ${type} #${n} written`);
+  await handle.signal(outboxDeliveredSignal, {
+    outboxKey: sent.idempotencyKey,
+    deliveredAt: new Date(await ctx.env.currentTimeMs()).toISOString(),
+  });
+}
+
+/** 301 → 302 → 305 → 306 → 307 → 308 without escalation: the happy path, recorded once per patch era. */
+function happyPath(nummer: number): HistoryScenario['run'] {
+  return async (ctx) => {
+    const { handle, ids } = await startAssignment(ctx, toewijzing(nummer, ctx.day0, {}));
+    await sentOf(ctx.acts, 'WMO302', 1);
+    await start(handle, 'start-1', ctx.day0);
+    await answer(ctx, handle, 'WMO305', 0);
+    await stop(handle, 'stop-1', ctx.day0, '19');
+    await answer(ctx, handle, 'WMO307', 0);
+    const final = await finalState(handle, 'gestopt');
+    expectThat(final.escalations.length === 0, 'no escalation');
+    return ids;
+  };
+}
+
+/** A toewijzing of a product the seed contract prices (01A01), `days` long, started and its 302 sent. */
+async function claimableAssignment(ctx: ScenarioContext, nummer: number, client: number, days: number) {
+  const v = toewijzing(nummer, ctx.day0, {
+    gemeente: '0384',
+    aanbieder: '42420001',
+    clientRef: clientRefOf(client),
+    product: { categorie: '01', code: '01A01' },
+    einddatum: addDays(ctx.day0, days),
+  });
+  const started = await startAssignment(ctx, v);
+  await sentOf(ctx.acts, 'WMO302', 1);
+  return started;
+}
 
 export const historyScenarios: HistoryScenario[] = [
-  ...claimLineScenarios,
+  {
+    name: 'claim-lines',
+    covers:
+      'patch claim-lines (issue 15): a month of care → its line computed and handed to the batch, rejected (0611) → proposal confirmed → resubmitted, awarded → settlement (iWmo 3.2: no payment term) → payment → the workflow ends',
+    async run(ctx) {
+      const { handle, ids } = await claimableAssignment(ctx, 4020, 0, 27);
+      await start(handle, 'start-1', ctx.day0);
+      await answer(ctx, handle, 'WMO305', 0);
+      await ctx.env.sleep(11 * day);
+      await stop(handle, 'stop-1', await today(ctx), '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      await ctx.env.sleep(21 * day);
+      const offered = await waitState(ctx, handle, 'the line handed over', (s) => !!s.claims?.lines[0]);
+      const line = offered.claims?.lines[0];
+      if (!line) throw new Error('no line');
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: line.referentieNummer,
+        batchWorkflowId: line.batchWorkflowId,
+        status: 'rejected',
+        retourCodes: ['0611'],
+      });
+      const proposed = await waitState(ctx, handle, 'the proposal', (s) => !!s.claims?.corrections[0]);
+      const correctionId = proposed.claims?.corrections[0]?.correctionId as string;
+      await handle.executeUpdate(confirmCorrectionUpdate, {
+        args: [{ eventId: 'confirm-1', correctionId, besluit: 'bevestigen' }],
+      });
+      const resubmitted = await waitState(ctx, handle, 'the resubmission', (s) => !!s.claims?.lines[1]);
+      const again = resubmitted.claims?.lines[1];
+      if (!again) throw new Error('no resubmission');
+      await handle.signal(claimLineOutcomeSignal, {
+        referentieNummer: again.referentieNummer,
+        batchWorkflowId: again.batchWorkflowId,
+        status: 'awarded',
+        bedrag: again.bedrag,
+      });
+      await waitState(ctx, handle, 'the settlement', (s) => !!s.claims?.settlement);
+      await handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ eventId: 'pay-1', betaaldatum: await today(ctx), bedrag: again.bedrag }],
+      });
+      const final = await finalState(handle, 'gestopt');
+      expectThat(final.claims?.settlement?.status === 'betaald', 'paid');
+      expectThat(
+        ctx.acts.handOvers.length === 2 && ctx.acts.settlements.length === 1,
+        'two hand-overs, one settlement',
+      );
+      return ids;
+    },
+  },
+  {
+    name: 'claim-late-start',
+    covers:
+      'patch claim-late-starts (issue 15): the month ends before any start is reported (computed: geen-start); the start is reported back-dated, its 305 answered → the month is claimed after all, awarded, settled, paid',
+    async run(ctx) {
+      const { handle, ids } = await claimableAssignment(ctx, 4030, 1, 90);
+      await ctx.env.sleep(40 * day);
+      await waitState(ctx, handle, 'the months computed without a start', (s) =>
+        (s.claims?.findings ?? []).some((f) => f.reason === 'geen-start'),
+      );
+      // The run that computed the months continued as new: address the latest run.
+      const latest = ctx.env.client.workflow.getHandle(handle.workflowId) as Handle;
+      await start(latest, 'start-1', ctx.day0);
+      await answer(ctx, latest, 'WMO305', 0);
+      await stop(latest, 'stop-1', addDays(ctx.day0, 27), '19');
+      await answer(ctx, handle, 'WMO307', 0);
+      const offered = await waitState(ctx, handle, 'the late lines handed over', (s) => !!s.claims?.lines[0]);
+      for (const line of offered.claims?.lines ?? [])
+        await latest.signal(claimLineOutcomeSignal, {
+          referentieNummer: line.referentieNummer,
+          batchWorkflowId: line.batchWorkflowId,
+          status: 'awarded',
+          bedrag: line.bedrag,
+        });
+      const settled = await waitState(ctx, latest, 'the settlement', (s) => !!s.claims?.settlement);
+      await latest.executeUpdate(recordPaymentUpdate, {
+        args: [
+          {
+            eventId: 'pay-1',
+            betaaldatum: await today(ctx),
+            bedrag: settled.claims?.settlement?.totaal ?? 0,
+          },
+        ],
+      });
+      const final = await finalState(latest, 'gestopt');
+      expectThat(final.claims?.settlement?.status === 'betaald', 'paid');
+      expectThat(ctx.acts.handOvers.length >= 1, 'the late month handed over');
+      return ids;
+    },
+  },
   {
     name: 'delivered-late',
     deliver: 'manual',
@@ -263,5 +524,185 @@ export const historyScenarios: HistoryScenario[] = [
       return ids;
     },
   },
-  ...claimsBatchScenarios,
+  {
+    name: 'claims-batch',
+    covers:
+      'claims batch (issue 15): three hand-overs (one repeated), one 323 at period end + 3 wd, a mismatching 325 escalated, the matching 325 rejecting one line, outcomes to two assignments and one that is gone',
+    async run(ctx) {
+      const maand = ctx.day0.slice(0, 7);
+      const workflowId = claimsBatchWorkflowId('42420001', '0363', maand);
+      const receivers = ['wmo:0363:4101', 'wmo:0363:4102'];
+      for (const id of receivers)
+        await ctx.env.client.workflow.start('claimOutcomeReceiverWorkflow', {
+          taskQueue: ctx.taskQueue,
+          workflowId: id,
+        });
+      const line = (i: number): ClaimLine => ({
+        referentieNummer: `RP${maand.replace('-', '')}${4101 + i}`,
+        toewijzingNummer: 4101 + i,
+        clientRef: clientRefOf(i),
+        toewijzingMessageId: `rp-${4101 + i}-301`,
+        categorie: '01',
+        code: '01A01',
+        productPeriode: { begindatum: ctx.day0, einddatum: addDays(ctx.day0, 20) },
+        volume: 12,
+        eenheid: '04',
+        tarief: 6640,
+        bedrag: 12 * 6640,
+        debetCredit: 'D',
+      });
+      let firstRunId = '';
+      for (const i of [0, 1, 2, 0]) {
+        const handle = await ctx.env.client.workflow.signalWithStart('claimsBatchWorkflow', {
+          taskQueue: ctx.taskQueue,
+          workflowId,
+          args: [{ aanbieder: '42420001', gemeente: '0363', maand, profile: profiles.profileFor('0363') }],
+          signal: claimLinesSignal,
+          signalArgs: [
+            {
+              assignmentWorkflowId: `wmo:0363:${4101 + i}`,
+              handOverKey: `wmo:0363:${4101 + i}:${maand}`,
+              lines: [line(i)],
+            },
+          ],
+        });
+        firstRunId ||= handle.signaledRunId;
+      }
+      await ctx.env.sleep(35 * day);
+      const [sent] = await eventually(
+        () => (ctx.claims.submitted.length ? ctx.claims.submitted : undefined),
+        'the 323',
+      );
+      if (!sent) throw new Error('no 323');
+      const handle = ctx.env.client.workflow.getHandle(workflowId);
+      const wrong = antwoordOn(sent, new Map(), 'RPA0001');
+      if (wrong.DeclaratieAntwoord) wrong.DeclaratieAntwoord.DeclaratieNummer = 'X1';
+      const ontvangen = addDays(ctx.day0, 40);
+      await handle.signal(antwoordSignal, { inboxMessageId: 'rp-325-wrong', ontvangen, antwoord: wrong });
+      await eventually(() => ctx.acts.escalations.length > 0 || undefined, 'the mismatch escalation');
+      const rejected = new Map([[line(1).referentieNummer, ['0611']]]);
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'rp-325',
+        ontvangen,
+        antwoord: antwoordOn(sent, rejected, 'RPA0002'),
+      });
+      await handle.result();
+      if (ctx.acts.escalations.length !== 1)
+        throw new Error(`expected one escalation, got ${ctx.acts.escalations.length}`);
+      return { workflowId, firstRunId };
+    },
+  },
+  {
+    name: 'claims-batch-late-325',
+    covers:
+      "patch batch-resolve: one hand-over, its 323, no 325 within the term (escalated to the gemeente), the late 325 applied and the escalation resolved ('escalation.resolved')",
+    async run(ctx) {
+      const maand = ctx.day0.slice(0, 7);
+      const workflowId = claimsBatchWorkflowId('42420001', '0363', maand);
+      await ctx.env.client.workflow.start('claimOutcomeReceiverWorkflow', {
+        taskQueue: ctx.taskQueue,
+        workflowId: 'wmo:0363:4201',
+      });
+      const handle = await ctx.env.client.workflow.signalWithStart('claimsBatchWorkflow', {
+        taskQueue: ctx.taskQueue,
+        workflowId,
+        args: [{ aanbieder: '42420001', gemeente: '0363', maand, profile: profiles.profileFor('0363') }],
+        signal: claimLinesSignal,
+        signalArgs: [
+          {
+            assignmentWorkflowId: 'wmo:0363:4201',
+            handOverKey: `wmo:0363:4201:${maand}`,
+            lines: [
+              {
+                referentieNummer: `RP${maand.replace('-', '')}4201`,
+                toewijzingNummer: 4201,
+                clientRef: clientRefOf(0),
+                toewijzingMessageId: 'rp-4201-301',
+                categorie: '01',
+                code: '01A01',
+                productPeriode: { begindatum: ctx.day0, einddatum: addDays(ctx.day0, 20) },
+                volume: 12,
+                eenheid: '04',
+                tarief: 6640,
+                bedrag: 12 * 6640,
+                debetCredit: 'D',
+              },
+            ],
+          },
+        ],
+      });
+      await ctx.env.sleep(35 * day);
+      const [sent] = await eventually(
+        () => (ctx.claims.submitted.length ? ctx.claims.submitted : undefined),
+        'the 323',
+      );
+      if (!sent) throw new Error('no 323');
+      await ctx.env.sleep(40 * day);
+      await eventually(() => ctx.acts.escalations.length > 0 || undefined, 'the missing-325 escalation');
+      await handle.signal(antwoordSignal, {
+        inboxMessageId: 'rp-325-late',
+        ontvangen: addDays(ctx.day0, 75),
+        antwoord: antwoordOn(sent, new Map(), 'RPA0003'),
+      });
+      await handle.result();
+      if (ctx.acts.escalations[0]?.action !== 'verstuur-325') throw new Error('expected the 325 escalation');
+      if (ctx.acts.resolutions.length !== 1)
+        throw new Error(`expected one resolution, got ${ctx.acts.resolutions.length}`);
+      return { workflowId, firstRunId: handle.signaledRunId };
+    },
+  },
 ];
+
+// ---- reading what was recorded ----
+
+// @temporalio/proto is CommonJS: under plain Node ESM only its default export is visible.
+const { EventType } = proto.temporal.api.enums.v1;
+
+/** Every run of a workflow from its first, following continue-as-new. */
+export async function runHistories(env: TemporalTestEnv, workflowId: string, firstRunId: string) {
+  const runs: History[] = [];
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history: History = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push(history);
+    const last = history.events?.at(-1);
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+/**
+ * True when the run is closed, or waits with nothing in flight: no workflow task scheduled after the
+ * last completed one and no activity without its outcome. A history cut while a task is in flight
+ * would replay too, but would change with every recording for no reason.
+ */
+export function isQuiet(history: History): boolean {
+  const events = history.events ?? [];
+  const last = events.at(-1);
+  if (!last) return false;
+  if (isClosing(last.eventType)) return true;
+  const open = new Set<string>();
+  let taskPending = false;
+  for (const e of events) {
+    const id = String(e.eventId);
+    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) open.add(id);
+    const done =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    if (done) open.delete(String(done.scheduledEventId));
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) taskPending = true;
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) taskPending = false;
+  }
+  return !taskPending && open.size === 0;
+}
+
+function isClosing(type: proto.temporal.api.enums.v1.EventType | null | undefined): boolean {
+  return (
+    type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ||
+    type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW ||
+    type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED ||
+    type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED ||
+    type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT
+  );
+}

@@ -62,10 +62,4 @@ export const pollHistoryScenarios: PollHistoryScenario[] = [
     workflowType: 'messagePollLoopWorkflow',
     args: [{ intervalMs: 1000, roundsPerRun: 2 }],
   },
-  // The same loop since 'delivery-per-page' (issue 17): an idle delivery pass wakes for each page stored.
-  {
-    name: 'poll-loop-per-page',
-    workflowType: 'messagePollLoopWorkflow',
-    args: [{ intervalMs: 1000, roundsPerRun: 2 }],
-  },
 ];

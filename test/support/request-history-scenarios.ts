@@ -12,7 +12,7 @@ import {
   stateQuery,
 } from '../../contract/request/contract';
 import { eventually } from './assignment';
-import { isQuiet } from './history-reading';
+import { isQuiet } from './history-scenarios';
 import { type RecordedRequestActivities, requestInput } from './request';
 import type { TemporalTestEnv } from './temporal';
 

@@ -50,8 +50,6 @@ import {
  */
 const inboxSweepPatch = 'inbox-sweep';
 export const deliveryPassesPatch = 'delivery-passes';
-/** The loop's idle delivery pass waits for the next page stored, not the whole mailbox (issue 17). */
-export const deliveryPerPagePatch = 'delivery-per-page';
 /** Time for workflows to write the rows the last pass made owed (their 305 after a 306, …). */
 const passPause = '300 milliseconds';
 
@@ -199,19 +197,9 @@ async function deliverWhileWork(
     if (result.deferred > before.deferred) return;
     const idle = result.sent + result.failed === before.done;
     if (idle && quietEnd) {
-      // Since 'delivery-per-page': wake for each page stored, not only for the whole mailbox, so the 302s
-      // of the first page go out while later pages come in (before it, a round of 20 pages sent nothing
-      // until the last page was read). An idle round still waits for the mailbox alone: nothing is stored.
-      const perPage = patched(deliveryPerPagePatch);
-      const storedBefore = result.inbox.stored;
-      const morePages = () => perPage && result.inbox.stored > storedBefore;
-      await condition(() => inboxDone.value || morePages());
+      await condition(() => inboxDone.value);
       // Nothing came in, nothing went out: no workflow owes a row because of this round.
       if (result.inbox.stored + result.inbox.duplicates === 0 && pass === 0) return;
-      if (morePages()) {
-        await sleep(passPause);
-        continue;
-      }
     }
     if (idle && inboxDone.value && pass > 0) return;
     if (idle) await sleep(passPause);
